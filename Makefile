@@ -1,0 +1,68 @@
+# The PSER portal. `make run` sets everything up and serves on http://127.0.0.1:5000; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: install run serve test test-browser test-postgres bench translations-update migrate seed seed-demo clean help
+
+help:
+	@echo "make run          install, migrate, seed, serve on http://$(HOST):$(PORT)"
+	@echo "make test         install if needed, run the test suite (SQLite, or DATABASE_URL/TEST_DATABASE_URL)"
+	@echo "make test-browser journeys in Debian's Chromium (needs: apt-get install chromium)"
+	@echo "make bench        page weights and throughput figures for BENCHMARKS.md"
+	@echo "make seed-demo    demo accounts and 200 households"
+	@echo "make serve        gunicorn, the production server, on $(HOST):$(PORT)"
+
+install: $(VENV)/.installed static/vendor/htmx.min.js $(MO)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed
+
+run: seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: seed
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+seed-demo: seed
+	$(FLASK) seed-demo --households 200
+
+test: install
+	$(BIN)/pytest -m "not browser"
+
+test-browser: install
+	$(BIN)/pytest -m browser
+
+bench: install
+	$(BIN)/python bench/run.py
+
+translations-update: install
+	$(FLASK) translate update
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor static/build instance/*.sqlite3* $(MO)

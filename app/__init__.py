@@ -1,0 +1,78 @@
+"""The PSER portal: the application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(settings.INSTANCE),
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=None,  # WhiteNoise serves static/ (see app.assets)
+    )
+    app.config.update(settings.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    settings.check_production_settings(app.config)
+    settings.INSTANCE.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    from .models.base import render_migration_item
+
+    migrate.init_app(
+        app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True, render_item=render_migration_item
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from .database import init_database
+
+    init_database(app)
+
+    from .i18n import current_language, select_locale, text_direction
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from .auth.sessions import init_login
+
+    init_login(app)
+
+    from .assets import init_assets
+    from .security import init_security_headers
+
+    init_assets(app)
+    init_security_headers(app)
+
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .enumerator import bp as enumerator_bp
+    from .errors import init_errors
+    from .helpdesk import bp as helpdesk_bp
+    from .public import bp as public_bp
+    from .supervisor import bp as supervisor_bp
+
+    for blueprint in (public_bp, auth_bp, enumerator_bp, supervisor_bp, helpdesk_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    init_errors(app)
+
+    from .cli import init_cli
+
+    init_cli(app)
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+    return app

@@ -1,0 +1,70 @@
+"""Static files: fingerprinted copies with gzip and brotli twins, served by WhiteNoise for a year."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import brotli
+from flask import Flask
+from whitenoise import WhiteNoise
+
+log = logging.getLogger("pser.assets")
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+BUILD = STATIC / "build"
+# What the pages link to. htmx arrives from the npm registry at `make install` (static/vendor, not committed).
+SOURCES = ("css/app.css", "js/app.js", "vendor/htmx.min.js", "img/favicon.svg")
+_COMPRESSIBLE = {".css", ".js", ".svg"}
+YEAR = 365 * 24 * 3600
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    # Several gunicorn workers may build at once: each writes a temporary file and renames it into place.
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temp, target)
+
+
+def build_assets(static: Path = STATIC, build: Path = BUILD) -> dict[str, str]:
+    """Return {source name: fingerprinted path under static/}, building what is missing."""
+    manifest: dict[str, str] = {}
+    for name in SOURCES:
+        source = static / name
+        if not source.exists():
+            log.warning("static file %s is missing; run `make install`", name)
+            continue
+        data = source.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:12]
+        stem, suffix = os.path.splitext(name)
+        fingerprinted = f"{stem}.{digest}{suffix}"
+        target = build / fingerprinted
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            _write_atomic(target, data)
+            if suffix in _COMPRESSIBLE:
+                _write_atomic(target.with_name(target.name + ".gz"), gzip.compress(data, 9, mtime=0))
+                _write_atomic(target.with_name(target.name + ".br"), brotli.compress(data, quality=11))
+        manifest[name] = f"build/{fingerprinted}"
+    return manifest
+
+
+def init_assets(app: Flask) -> None:
+    manifest = build_assets()
+    app.extensions["asset_manifest"] = manifest
+
+    def asset_url(name: str) -> str:
+        return "/static/" + manifest.get(name, name)
+
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=str(STATIC),
+        prefix="/static/",
+        max_age=3600,
+        immutable_file_test=lambda path, url: url.startswith("/static/build/"),
+    )

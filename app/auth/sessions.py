@@ -1,0 +1,60 @@
+"""Flask-Login bound to server-side sessions, and the role guard for staff pages."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..services.auth import end_session, start_session, user_for_session
+
+SESSION_TOKEN = "auth_token"
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            uid = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        return user_for_session(db.session, uid, session.get(SESSION_TOKEN))
+
+
+def sign_in(user) -> None:
+    session.clear()  # a new session on sign-in: no fixation
+    token = start_session(db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string)
+    session[SESSION_TOKEN] = token
+    session.permanent = True
+    login_user(user)
+
+
+def sign_out() -> None:
+    actor = current_user.id if current_user.is_authenticated else None
+    end_session(db.session, session.get(SESSION_TOKEN), actor_id=actor)
+    logout_user()
+    session.clear()
+
+
+def role_required(*roles: str):
+    """Signed in with one of `roles`, else the sign-in page (anonymous) or 403 (wrong role)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,92 @@
+"""Operator commands: seed, seed-demo, create-user, and `translate` around pybabel."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask
+
+from .config import ROOT
+from .domain.cnic import CnicError
+from .domain.roles import Role
+from .extensions import db
+
+
+def init_cli(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed() -> None:
+        """Load reference data (the areas of Punjab). Safe to run any number of times."""
+        from .services.areas import load_areas
+
+        added, updated = load_areas(db.session)
+        click.echo(f"areas: {added} added, {updated} updated")
+
+    @app.cli.command("seed-demo")
+    @click.option("--households", default=50, show_default=True, type=click.IntRange(0, 1_000_000))
+    def seed_demo(households: int) -> None:
+        """Demo accounts (one per role) and households in every state."""
+        from .services.areas import load_areas
+        from .services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts, seed_demo_households
+
+        load_areas(db.session)
+        ensure_demo_accounts(db.session)
+        made = seed_demo_households(db.session, households)
+        click.echo(f"households: {made} added")
+        for role, cnic, name, area in DEMO_ACCOUNTS:
+            click.echo(f"  {role:<10} {cnic}  {DEMO_PASSWORD}  {name}{'  (' + area + ')' if area else ''}")
+
+    @app.cli.command("create-user")
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--cnic", required=True)
+    @click.option("--name", required=True)
+    @click.option("--password", required=True)
+    @click.option("--area", default=None, help="An area's code (DST-LHR) or English name (Lahore).")
+    @click.option("--mobile", default=None)
+    def create_user_command(role, cnic, name, password, area, mobile) -> None:
+        """Create an account of any role; staff accounts need no OTP."""
+        from .domain.mobile import MobileError, normalise_mobile
+        from .services.areas import find_area
+        from .services.users import UserInputError, create_user
+
+        found = None
+        if area:
+            found = find_area(db.session, area)
+            if found is None:
+                raise click.BadParameter(f"no area with code or name {area!r} (did you run `flask seed`?)", param_hint="--area")
+        try:
+            mobile = normalise_mobile(mobile) if mobile else None
+            user = create_user(db.session, role=role, cnic=cnic, name=name, password=password, area=found, mobile=mobile)
+        except CnicError as error:
+            raise click.BadParameter(f"not a valid CNIC ({error.code})", param_hint="--cnic") from None
+        except MobileError as error:
+            raise click.BadParameter(f"not a valid mobile number ({error.code})", param_hint="--mobile") from None
+        except UserInputError as error:
+            raise click.UsageError(str(error)) from None
+        click.echo(f"created {user.role} {user.cnic} ({user.full_name}){' in ' + found.name_en if found else ''}")
+
+    @app.cli.group()
+    def translate() -> None:
+        """Translation commands: extract, update, compile (pybabel)."""
+
+    def pybabel(*args: str) -> None:
+        result = subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT)
+        if result.returncode:
+            raise click.ClickException(f"pybabel {args[0]} failed")
+
+    @translate.command()
+    def extract() -> None:
+        """Extract messages to translations/messages.pot."""
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+                "-o", "translations/messages.pot", "app", "templates")
+
+    @translate.command()
+    def update() -> None:
+        """Extract, then merge new messages into every language's .po file."""
+        extract.callback()
+        pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+
+    @translate.command(name="compile")
+    def compile_() -> None:
+        """Compile .po files to the .mo files the portal reads."""
+        pybabel("compile", "-d", "translations", "--statistics")

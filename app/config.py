@@ -1,0 +1,89 @@
+"""Settings read from the environment, with safe defaults for a laptop and strict checks for production."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# The development key: a production process refuses to start while it is in use.
+DEV_SECRET_KEY = "dev-only-not-secret-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE / 'pser.sqlite3'}"
+
+
+def from_environment() -> dict:
+    """Every setting the portal reads, as a plain dict for app.config."""
+    env = os.environ.get("PSER_ENV", os.environ.get("FLASK_ENV", "development"))
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    return {
+        "PSER_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
+        "STATUS_LOOKUP_LIMIT": os.environ.get("STATUS_LOOKUP_LIMIT", "10 per minute"),
+        "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "5 per minute;30 per hour"),
+        "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per minute;100 per hour"),
+        "OTP_LIMIT": os.environ.get("OTP_LIMIT", "10 per minute"),
+        # Flask-Limiter: Redis when configured; otherwise (and whenever Redis is down) in memory.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "pser",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if redis_url else {},
+        # Request size: the largest form is a few kilobytes; anything near this is an attack or a mistake.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int("MAX_CONTENT_LENGTH", 64 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env == "production"),
+        "SESSION_COOKIE_NAME": "pser_session",
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 8 * 3600),
+        "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600),
+        "WTF_CSRF_SSL_STRICT": _bool("CSRF_SSL_STRICT", True),
+        "BABEL_DEFAULT_LOCALE": "ur",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "LANGUAGES": ("ur", "en"),
+        "LANG_COOKIE": "pser_lang",
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
+        "OTP_TTL_SECONDS": _int("OTP_TTL_SECONDS", 600),
+        "OTP_MAX_TRIES": _int("OTP_MAX_TRIES", 5),
+        "OTP_RESEND_COOLDOWN_SECONDS": _int("OTP_RESEND_COOLDOWN_SECONDS", 60),
+        "OTP_MAX_SENDS": _int("OTP_MAX_SENDS", 5),
+        "UNVERIFIED_ACCOUNT_TTL_SECONDS": _int("UNVERIFIED_ACCOUNT_TTL_SECONDS", 24 * 3600),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 15 * 60),
+        "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/plain"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 300,
+        "COMPRESS_BR_LEVEL": 5,
+    }
+
+
+def check_production_settings(config: dict) -> None:
+    """A production process must not run with the development secret or a guessable one."""
+    if config.get("PSER_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )

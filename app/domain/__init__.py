@@ -1,0 +1,1 @@
+"""Domain rules of the registry as plain Python: no Flask, no database session."""

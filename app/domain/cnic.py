@@ -1,0 +1,74 @@
+"""CNIC (and B-form) numbers: parsing, the canonical 12345-1234567-1 form, region and sex parity."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numerals import to_latin_digits
+
+REGIONS = {
+    "1": "Khyber Pakhtunkhwa",
+    "2": "former FATA",
+    "3": "Punjab",
+    "4": "Sindh",
+    "5": "Balochistan",
+    "6": "Islamabad",
+    "7": "Gilgit-Baltistan",
+}
+
+# What may stand between the digits: spaces, the dashes a phone keyboard or a pasted document produces,
+# and the invisible direction marks that Urdu text fields insert.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200e\u200f\u061c\u066b\u066c]+")
+
+
+class CnicError(ValueError):
+    """Why a text is not a CNIC. `code` is stable and mapped to a translated message by the web layer."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalise_cnic(raw: str | None) -> str:
+    """Return the CNIC as 12345-1234567-1, or raise CnicError with code empty, chars, length or region."""
+    text = _SEPARATORS.sub("", to_latin_digits(raw or ""))
+    if not text:
+        raise CnicError("empty")
+    if not text.isascii() or not text.isdigit():
+        raise CnicError("chars")
+    if len(text) != 13:
+        raise CnicError("length")
+    if text[0] not in REGIONS:
+        raise CnicError("region")
+    return f"{text[:5]}-{text[5:12]}-{text[12]}"
+
+
+def is_valid_cnic(raw: str | None) -> bool:
+    try:
+        normalise_cnic(raw)
+    except CnicError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class CnicFacts:
+    cnic: str
+    region: str
+    sex: str  # "male" (odd last digit) or "female" (even)
+
+
+def cnic_facts(raw: str) -> CnicFacts:
+    cnic = normalise_cnic(raw)
+    return CnicFacts(cnic=cnic, region=REGIONS[cnic[0]], sex="male" if int(cnic[-1]) % 2 else "female")
+
+
+def sex_matches_cnic(cnic: str, sex: str) -> bool:
+    """False is a cross-check warning for a supervisor, never a refusal."""
+    return cnic_facts(cnic).sex == sex
+
+
+def mask_cnic(cnic: str) -> str:
+    """35202-1234567-1 -> 35202-*****67-1: enough for its holder to recognise, too little to reuse."""
+    c = normalise_cnic(cnic)
+    return f"{c[:5]}-*****{c[11:13]}-{c[14]}"

@@ -1,0 +1,6 @@
+"""Enumerators: the households of their area, to survey door to door."""
+from flask import Blueprint
+
+bp = Blueprint("enumerator", __name__, url_prefix="/enumerator")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,19 @@
+"""The enumerator's home: their area and its households by state."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from ..auth.sessions import role_required
+from ..domain.roles import Role
+from ..extensions import db
+from ..rendering import render_page
+from ..services.overview import households_by_status
+from . import bp
+
+
+@bp.get("/")
+@role_required(Role.ENUMERATOR, Role.ADMIN)
+def home():
+    area = current_user.area
+    counts = households_by_status(db.session, area)
+    return render_page("enumerator/home.html", area=area, counts=counts)

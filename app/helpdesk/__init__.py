@@ -1,0 +1,6 @@
+"""Helpdesk: complaints and citizen look-ups."""
+from flask import Blueprint
+
+bp = Blueprint("helpdesk", __name__, url_prefix="/helpdesk")
+
+from . import routes  # noqa: E402,F401

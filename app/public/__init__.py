@@ -1,0 +1,6 @@
+"""The citizen's side: home, language, registration, OTP, status lookup and the citizen's own page."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,102 @@
+"""Forms of the citizen's pages; field names are part of the public interface (DESIGN.md)."""
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from ..domain.mobile import NETWORKS
+from ..domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from ..forms_common import CnicField, MobileField, strip_filter
+
+NETWORK_LABELS = {
+    "jazz": _l("Jazz"),
+    "warid": _l("Warid"),
+    "zong": _l("Zong"),
+    "ufone": _l("Ufone"),
+    "telenor": _l("Telenor"),
+    "scom": _l("SCOM"),
+}
+PASSWORD_MESSAGES = {
+    "too_short": _l("The password needs at least %(n)s characters.", n=MIN_LENGTH),
+    "too_long": _l("The password can have at most %(n)s characters.", n=MAX_LENGTH),
+    "common": _l("This password is among the most common ones and easy to guess. Please choose another."),
+    "personal": _l("The password must not contain your CNIC or mobile number."),
+}
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name (as on your CNIC)"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Enter your full name.")),
+            Length(min=3, max=100, message=_l("The name must be between 3 and 100 characters.")),
+        ],
+        render_kw={"autocomplete": "name", "maxlength": 100},
+    )
+    cnic = CnicField(_l("CNIC number"))
+    network = SelectField(
+        _l("Mobile network"),
+        choices=[("", _l("Choose your network"))] + [(key, NETWORK_LABELS[key]) for key in NETWORKS],
+        validate_choice=False,
+    )
+    mobile = MobileField(_l("Mobile number"))
+    email = StringField(
+        _l("Email (optional)"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=254, message=_l("The email address is too long."))],
+        render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr", "maxlength": 254},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Choose a password."))],
+        render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
+    )
+    confirm_password = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(message=_l("Type the password again."))],
+        render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
+    )
+
+    def validate_network(self, field) -> None:
+        if field.data not in NETWORKS:
+            raise StopValidation(_l("Choose your mobile network from the list."))
+
+    def validate_email(self, field) -> None:
+        if not field.data:
+            field.data = None
+            return
+        try:
+            field.data = validate_email(field.data, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationError(_l("Enter a valid email address, for example name@example.com, or leave it empty.")) from None
+
+    def validate_password(self, field) -> None:
+        personal = tuple(v for v in (self.cnic.data, self.mobile.data) if v)
+        problem = password_problem(field.data or "", personal=personal)
+        if problem:
+            raise ValidationError(PASSWORD_MESSAGES[problem])
+
+    def validate_confirm_password(self, field) -> None:
+        if field.data != self.password.data:
+            raise ValidationError(_l("The two passwords do not match."))
+
+
+class VerifyForm(FlaskForm):
+    code = StringField(
+        _l("6-digit code"),
+        filters=[strip_filter],
+        validators=[DataRequired(message=_l("Enter the 6-digit code from the SMS."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr", "maxlength": 12},
+    )
+
+
+class ResendForm(FlaskForm):
+    pass
+
+
+class StatusForm(FlaskForm):
+    cnic = CnicField(_l("CNIC number"))

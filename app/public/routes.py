@@ -1,0 +1,250 @@
+"""Views of the citizen's side. Each parses the request, calls one service and renders."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select, text
+
+from ..domain.household_status import TIMELINE
+from ..domain.mobile import mask_mobile, network_mismatch
+from ..domain.numerals import to_latin_digits
+from ..extensions import db, limiter
+from ..i18n import current_language
+from ..models import HouseholdStatusChange, User
+from ..rendering import htmx_redirect, render_page, wants_fragment
+from ..services import audit
+from ..services import otp as otp_service
+from ..services.registration import CnicAlreadyRegistered, Registration, register_citizen
+from ..services.status_lookup import lookup_status
+from . import bp
+from .forms import NETWORK_LABELS, RegistrationForm, ResendForm, StatusForm, VerifyForm
+
+PENDING_USER = "pending_user_id"  # the account waiting for its OTP in this browser
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+@bp.get("/")
+def index():
+    return render_page("public/index.html")
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str):
+    languages = current_app.config["LANGUAGES"]
+    if code not in languages:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    target = _safe_return_path(request.args.get("next") or request.referrer)
+    response = redirect(target)
+    response.set_cookie(
+        current_app.config["LANG_COOKIE"], code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    return response
+
+
+def _safe_return_path(candidate: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if not candidate:
+        return url_for("public.index")
+    parts = urlsplit(candidate)
+    if parts.netloc and parts.netloc != request.host:
+        return url_for("public.index")
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//") or path.startswith("/lang/"):
+        return url_for("public.index")
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+# --- registration -------------------------------------------------------------------------------
+
+
+def _network_warning(form: RegistrationForm) -> str | None:
+    if form.mobile.errors or not form.mobile.data or form.network.data not in NETWORK_LABELS:
+        return None
+    suggested = network_mismatch(form.mobile.data, form.network.data)
+    if suggested is None:
+        return None
+    return _(
+        "Numbers starting %(prefix)s were first issued by %(network)s. If you moved your number to "
+        "another network, that is fine: keep your choice.",
+        prefix=form.mobile.data[:4],
+        network=NETWORK_LABELS[suggested],
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("REGISTER_LIMIT"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.me"))
+    form = RegistrationForm()
+    if request.method == "GET":
+        return render_page("public/register.html", form=form, network_warning=None)
+    if form.validate():
+        reg = Registration(
+            full_name=form.full_name.data,
+            cnic=form.cnic.data,
+            network=form.network.data,
+            mobile=form.mobile.data,
+            email=form.email.data,
+            password=form.password.data,
+            locale=current_language(),
+        )
+        try:
+            user = register_citizen(db.session, reg, ip=request.remote_addr)
+        except CnicAlreadyRegistered:
+            form.cnic.errors = [
+                _("This CNIC is already registered. Sign in, or check your status. If you did not register it, file a complaint.")
+            ]
+        else:
+            session[PENDING_USER] = user.id
+            flash(_("Your account is created. We sent a 6-digit code to %(mobile)s.", mobile=user.mobile), "success")
+            target = url_for("public.verify")
+            return htmx_redirect(target) if wants_fragment() else redirect(target)
+    return render_page(
+        "public/register.html", "register_form", status=422, form=form, network_warning=_network_warning(form)
+    )
+
+
+@bp.post("/register/check/<field>")
+@limiter.limit("60 per minute")
+def register_check(field: str):
+    """Inline check of one field as the user leaves it; format only, so it reveals nothing about others."""
+    if field not in ("cnic", "mobile", "network"):
+        return render_page("public/register.html", "register_form", status=404, form=RegistrationForm(), network_warning=None)
+    form = RegistrationForm()
+    target = getattr(form, field)
+    ok = target.validate(form)
+    if field == "network":
+        form.mobile.validate(form)
+    block = "field_mobile" if field in ("mobile", "network") else "field_cnic"
+    return render_page(
+        "public/register.html", block, status=200 if ok else 422, form=form, network_warning=_network_warning(form)
+    )
+
+
+# --- mobile verification ------------------------------------------------------------------------
+
+
+def _pending_user() -> User | None:
+    if current_user.is_authenticated:
+        return None if current_user.is_verified else current_user
+    user_id = session.get(PENDING_USER)
+    return db.session.get(User, user_id) if user_id else None
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(_limit("OTP_LIMIT"), methods=["POST"])
+def verify():
+    user = _pending_user()
+    if user is None:
+        if current_user.is_authenticated:
+            return redirect(url_for("public.me"))
+        flash(_("Sign in to verify your mobile number."), "info")
+        return redirect(url_for("auth.login"))
+    form = VerifyForm()
+    context = {"form": form, "resend_form": ResendForm(), "masked_mobile": _masked(user.mobile)}
+    if request.method == "GET":
+        return render_page("public/verify.html", **context)
+    if form.validate():
+        code = to_latin_digits(form.code.data).replace(" ", "").replace("-", "")
+        if not (code.isdigit() and len(code) == 6):
+            form.code.errors = [_("The code has 6 digits.")]
+        else:
+            result = otp_service.verify_otp(db.session, user, code)
+            audit.record(db.session, "otp.verify", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
+                         outcome="success" if result.ok else result.reason)
+            db.session.commit()
+            if result.ok:
+                session.pop(PENDING_USER, None)
+                flash(_("Your mobile number is verified. Sign in to see your registration."), "success")
+                target = url_for("public.me") if current_user.is_authenticated else url_for("auth.login")
+                return htmx_redirect(target) if wants_fragment() else redirect(target)
+            messages = {
+                "wrong": _("The code is not correct. %(n)s tries left.", n=result.tries_left),
+                "expired": _("This code has expired. Ask for a new code."),
+                "locked": _("Too many wrong codes. Ask for a new code."),
+                "missing": _("There is no code waiting. Ask for a new code."),
+            }
+            form.code.errors = [messages[result.reason]]
+    return render_page("public/verify.html", "verify_form", status=422, **context)
+
+
+@bp.post("/verify/resend")
+@limiter.limit(_limit("OTP_LIMIT"))
+def resend_code():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    form = ResendForm()
+    if form.validate():
+        result = otp_service.resend_otp(db.session, user)
+        audit.record(db.session, "otp.resend", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
+                     outcome="sent" if result.sent else ("exhausted" if result.exhausted else "cooldown"))
+        db.session.commit()
+        if result.sent:
+            flash(_("A new code is on its way to %(mobile)s.", mobile=_masked(user.mobile)), "success")
+        elif result.exhausted:
+            flash(_("You have asked for too many codes today. Please try again tomorrow or call the helpline."), "error")
+        else:
+            flash(_("Please wait %(n)s seconds before asking for a new code.", n=result.wait_seconds), "error")
+    target = url_for("public.verify")
+    return htmx_redirect(target) if wants_fragment() else redirect(target)
+
+
+def _masked(mobile: str | None) -> str:
+    return mask_mobile(mobile) if mobile else ""
+
+
+# --- status lookup ------------------------------------------------------------------------------
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(_limit("STATUS_LOOKUP_LIMIT"), methods=["POST"])
+def status():
+    form = StatusForm()
+    if request.method == "GET":
+        return render_page("public/status.html", form=form, answer=None)
+    if not form.validate():
+        return render_page("public/status.html", "status_result", status=422, form=form, answer=None)
+    answer = lookup_status(db.session, form.cnic.data, ip=request.remote_addr)
+    return render_page("public/status.html", "status_result", form=form, answer=answer)
+
+
+# --- the citizen's own page ---------------------------------------------------------------------
+
+
+@bp.get("/me")
+@login_required
+def me():
+    user: User = current_user
+    if not user.is_verified:
+        return redirect(url_for("public.verify"))
+    household = user.household
+    history = []
+    if household is not None:
+        history = db.session.scalars(
+            select(HouseholdStatusChange)
+            .where(HouseholdStatusChange.household_id == household.id)
+            .order_by(HouseholdStatusChange.at, HouseholdStatusChange.id)
+        ).all()
+    return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means the database cannot serve
+        current_app.logger.exception("health check failed")
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

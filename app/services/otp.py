@@ -1,0 +1,131 @@
+"""One-time codes for verifying a mobile: 6 digits, 10 minutes, 5 tries, resend after a cool-down."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..models import OtpChallenge, User
+from ..models.base import utcnow
+from .privacy import token_hash
+from .sms import send_sms
+
+PURPOSE_VERIFY = "verify_mobile"
+
+
+def _settings() -> tuple[int, int, int, int]:
+    c = current_app.config
+    return c["OTP_TTL_SECONDS"], c["OTP_MAX_TRIES"], c["OTP_RESEND_COOLDOWN_SECONDS"], c["OTP_MAX_SENDS"]
+
+
+def _code_hash(challenge_user_id: int, code: str) -> str:
+    # Salted with the user so equal codes of two users never share a hash.
+    return token_hash(f"{challenge_user_id}:{code}")
+
+
+def _send(session: Session, user: User, code: str) -> None:
+    ttl_minutes = _settings()[0] // 60
+    with force_locale(user.locale or "ur"):
+        body = gettext(
+            "PSER: your verification code is %(code)s. It expires in %(minutes)s minutes. Never share it.",
+            code=code,
+            minutes=ttl_minutes,
+        )
+    send_sms(session, user.mobile, body, PURPOSE_VERIFY)
+
+
+def current_challenge(session: Session, user_id: int) -> OtpChallenge | None:
+    return session.scalars(
+        select(OtpChallenge)
+        .where(OtpChallenge.user_id == user_id, OtpChallenge.purpose == PURPOSE_VERIFY)
+        .order_by(OtpChallenge.id.desc())
+        .limit(1)
+    ).first()
+
+
+def issue_otp(session: Session, user: User) -> None:
+    """A fresh code replaces any earlier one. The caller commits."""
+    ttl, _, _, _ = _settings()
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = utcnow()
+    session.add(
+        OtpChallenge(
+            user_id=user.id,
+            purpose=PURPOSE_VERIFY,
+            code_hash=_code_hash(user.id, code),
+            created_at=now,
+            last_sent_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+        )
+    )
+    _send(session, user, code)
+
+
+@dataclass(frozen=True)
+class ResendResult:
+    sent: bool
+    wait_seconds: int = 0
+    exhausted: bool = False
+
+
+def resend_otp(session: Session, user: User) -> ResendResult:
+    ttl, _, cooldown, max_sends = _settings()
+    challenge = current_challenge(session, user.id)
+    now = utcnow()
+    if challenge is not None:
+        waited = (now - challenge.last_sent_at).total_seconds()
+        if waited < cooldown:
+            return ResendResult(sent=False, wait_seconds=int(cooldown - waited) + 1)
+        # Codes sent in the last day, across challenges: a cap on what one account can cost in SMS.
+        if _sends_today(session, user.id) >= max_sends:
+            return ResendResult(sent=False, exhausted=True)
+    issue_otp(session, user)
+    session.commit()
+    return ResendResult(sent=True)
+
+
+def _sends_today(session: Session, user_id: int) -> int:
+    since = utcnow() - timedelta(days=1)
+    rows = session.scalars(
+        select(OtpChallenge.sends).where(OtpChallenge.user_id == user_id, OtpChallenge.created_at >= since)
+    ).all()
+    return sum(rows)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    reason: str = ""  # wrong, expired, locked, missing
+    tries_left: int = 0
+
+
+def verify_otp(session: Session, user: User, code: str) -> VerifyResult:
+    """Check a code; a correct one activates the account. The caller commits."""
+    _, max_tries, _, _ = _settings()
+    challenge = current_challenge(session, user.id)
+    now = utcnow()
+    if challenge is None or challenge.consumed_at is not None:
+        return VerifyResult(ok=False, reason="missing")
+    if challenge.expires_at <= now:
+        return VerifyResult(ok=False, reason="expired")
+    # Count the try in the database first, atomically, so parallel guesses cannot exceed the limit.
+    counted = session.execute(
+        update(OtpChallenge)
+        .where(OtpChallenge.id == challenge.id, OtpChallenge.attempts < max_tries)
+        .values(attempts=OtpChallenge.attempts + 1)
+    ).rowcount
+    session.commit()
+    if not counted:
+        return VerifyResult(ok=False, reason="locked")
+    session.refresh(challenge)
+    if not secrets.compare_digest(challenge.code_hash, _code_hash(user.id, code)):
+        left = max(0, max_tries - challenge.attempts)
+        return VerifyResult(ok=False, reason="wrong" if left else "locked", tries_left=left)
+    challenge.consumed_at = now
+    user.mobile_verified_at = now
+    return VerifyResult(ok=True)

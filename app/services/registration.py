@@ -1,0 +1,101 @@
+"""Citizen sign-up: one account per CNIC, a household record in state `registered`, and an OTP."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain.household_status import HouseholdStatus
+from ..domain.roles import Role
+from ..models import Household, HouseholdStatusChange, User
+from ..models.base import utcnow
+from . import audit
+from .credentials import hash_password
+from .otp import issue_otp
+
+
+class CnicAlreadyRegistered(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Registration:
+    full_name: str
+    cnic: str  # canonical
+    network: str
+    mobile: str  # canonical
+    email: str | None
+    password: str
+    locale: str
+
+
+def _drop_stale_unverified(session: Session, cnic: str) -> None:
+    """An account whose mobile was never verified does not hold a CNIC for ever: someone may have typed
+    another person's number. After a day it gives way to a new registration."""
+    ttl = current_app.config["UNVERIFIED_ACCOUNT_TTL_SECONDS"]
+    stale = session.scalars(
+        select(User).where(
+            User.cnic == cnic,
+            User.mobile_verified_at.is_(None),
+            User.role == Role.CITIZEN,
+            User.created_at < utcnow() - timedelta(seconds=ttl),
+        )
+    ).first()
+    if stale is None:
+        return
+    household_id = stale.household_id
+    session.delete(stale)
+    session.flush()
+    if household_id:
+        session.execute(delete(Household).where(Household.id == household_id))
+    audit.record(session, "registration.expired", cnic=cnic, outcome="removed")
+    session.commit()
+
+
+def register_citizen(session: Session, reg: Registration, *, ip: str | None = None) -> User:
+    """Create the account, its household and the first OTP. Raises CnicAlreadyRegistered."""
+    if session.scalar(select(User.id).where(User.cnic == reg.cnic)) is not None:
+        _drop_stale_unverified(session, reg.cnic)
+        if session.scalar(select(User.id).where(User.cnic == reg.cnic)) is not None:
+            audit.record(session, "registration", cnic=reg.cnic, ip=ip, outcome="duplicate")
+            session.commit()
+            raise CnicAlreadyRegistered(reg.cnic)
+    password_hash = hash_password(reg.password)  # slow on purpose: outside any transaction lock
+    household = Household(head_cnic=reg.cnic, status=HouseholdStatus.REGISTERED)
+    user = User(
+        cnic=reg.cnic,
+        full_name=reg.full_name,
+        role=Role.CITIZEN,
+        password_hash=password_hash,
+        network=reg.network,
+        mobile=reg.mobile,
+        email=reg.email,
+        locale=reg.locale,
+        household=household,
+    )
+    session.add_all([household, user])
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request registered the same CNIC a moment ago: the unique index decided.
+        session.rollback()
+        audit.record(session, "registration", cnic=reg.cnic, ip=ip, outcome="duplicate")
+        session.commit()
+        raise CnicAlreadyRegistered(reg.cnic) from None
+    session.add(
+        HouseholdStatusChange(
+            household_id=household.id,
+            from_status=None,
+            to_status=HouseholdStatus.REGISTERED,
+            actor_id=user.id,
+            reason="online registration",
+        )
+    )
+    issue_otp(session, user)
+    audit.record(session, "registration", actor_id=user.id, cnic=reg.cnic, ip=ip, outcome="created")
+    session.commit()
+    return user
