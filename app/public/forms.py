@@ -5,6 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..domain.mobile import NETWORKS
@@ -40,7 +41,8 @@ class RegistrationForm(FlaskForm):
     cnic = CnicField(_l("CNIC number"))
     network = SelectField(
         _l("Mobile network"),
-        choices=[("", _l("Choose your network"))] + [(key, NETWORK_LABELS[key]) for key in NETWORKS],
+        choices=[SelectChoice("", _l("Choose your network"))]
+        + [SelectChoice(key, NETWORK_LABELS[key]) for key in NETWORKS],
         validate_choice=False,
     )
     mobile = MobileField(_l("Mobile number"))
