@@ -18,7 +18,7 @@ REGIONS = {
 
 # What may stand between the digits: spaces, the dashes a phone keyboard or a pasted document produces,
 # and the invisible direction marks that Urdu text fields insert.
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200e\u200f\u061c\u066b\u066c]+")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200b-\u200f\u061c\u066b\u066c\ufeff]+")
 
 
 class CnicError(ValueError):

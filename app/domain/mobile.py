@@ -8,7 +8,7 @@ from .numerals import to_latin_digits
 # The networks the registration form offers, in its order. Warid merged into Jazz; its 032x numbers remain.
 NETWORKS = ("jazz", "warid", "zong", "ufone", "telenor", "scom")
 
-_SEPARATORS = re.compile(r"[\s\-().\u2010-\u2015\u2212\u200e\u200f\u061c]+")
+_SEPARATORS = re.compile(r"[\s\-().\u2010-\u2015\u2212\u200b-\u200f\u061c\ufeff]+")
 
 
 class MobileError(ValueError):
@@ -24,12 +24,16 @@ def normalise_mobile(raw: str | None) -> str:
     text = _SEPARATORS.sub("", to_latin_digits(raw or ""))
     if not text:
         raise MobileError("empty")
-    if text.startswith("+"):
+    # An international prefix (+ or 00) must be followed by Pakistan's country code.
+    international = text.startswith("+")
+    if international:
         text = text[1:]
-    elif text.startswith("00"):
+    elif text.startswith("0092"):
         text = text[2:]
     if not text.isascii() or not text.isdigit():
         raise MobileError("chars")
+    if international and not text.startswith("92"):
+        raise MobileError("shape")
     if text.startswith("92") and len(text) == 12:
         text = "0" + text[2:]
     if not re.fullmatch(r"03\d{9}", text):

@@ -35,6 +35,10 @@ def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | 
     digits = "".join(ch for ch in folded if ch.isdigit())
     for value in personal:
         plain = "".join(ch for ch in to_latin_digits(value) if ch.isalnum()).lower()
-        if plain and (plain in folded.replace("-", "") or (digits and digits in plain and len(digits) >= 6)):
+        # A mobile also hides in a password as +92300..., so its last ten digits count too.
+        forms = {plain, plain[-10:]} if len(plain) >= 10 else {plain}
+        if any(form and form in folded.replace("-", "") for form in forms):
+            return "personal"
+        if len(digits) >= 6 and digits in plain:
             return "personal"
     return None

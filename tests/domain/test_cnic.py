@@ -293,3 +293,7 @@ def test_any_text_is_either_a_canonical_cnic_or_refused_with_a_cnic_error(text):
     # The stored digits are exactly the digits that were typed, in order.
     typed_digits = "".join(str(ALL_DIGITS.index(ch) % 10) for ch in text if ch in ALL_DIGITS)
     assert stored.replace("-", "") == typed_digits
+
+
+def test_a_cnic_pasted_with_invisible_zero_width_characters_is_accepted():
+    assert normalise_cnic("\u200b35202\u200c-1234567-1\ufeff") == "35202-1234567-1"

@@ -247,3 +247,9 @@ def test_any_text_is_either_a_stored_mobile_or_refused_with_a_mobile_error(text)
         return
     assert STORED.match(stored)
     assert normalise_mobile(stored) == stored
+
+
+@pytest.mark.parametrize("raw", ["+03001234567", "0003001234567", "+13001234567"])
+def test_an_international_prefix_must_be_followed_by_pakistans_code(raw):
+    with pytest.raises(MobileError):
+        normalise_mobile(raw)

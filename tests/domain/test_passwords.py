@@ -105,11 +105,6 @@ def test_empty_personal_values_are_ignored():
     assert password_problem(STRONG, personal=("", "---")) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the mobile is matched only in its stored 03XXXXXXXXX form; the same number written "
-    "+923XXXXXXXXX / 923XXXXXXXXX inside a password is not recognised as personal",
-)
 @pytest.mark.parametrize("password", ["Me+923001234567", "pk923001234567"])
 def test_password_containing_the_users_mobile_in_international_form_is_refused_as_personal(password):
     assert password_problem(password, personal=(CNIC, MOBILE)) == "personal"
