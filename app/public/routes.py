@@ -239,6 +239,15 @@ def me():
     return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE)
 
 
+@bp.get("/robots.txt")
+@limiter.exempt
+def robots():
+    """Nothing personal is public; the home page may be indexed. Also the benchmark's trivial route."""
+    response = current_app.response_class("User-agent: *\nAllow: /$\nDisallow: /\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
