@@ -50,6 +50,8 @@ def app():
         load_areas(_db.session)
         _db.session.remove()
     yield app
+    with app.app_context():
+        _db.engine.dispose()  # close pooled connections before exit: no ResourceWarning at shutdown
 
 
 @pytest.fixture(autouse=True)
