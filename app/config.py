@@ -59,6 +59,8 @@ def from_environment() -> dict:
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600),
         "WTF_CSRF_SSL_STRICT": _bool("CSRF_SSL_STRICT", True),
         "BABEL_DEFAULT_LOCALE": "ur",
+        # Dates and times are shown in Pakistan's time; they are stored in UTC.
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Karachi"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": ("ur", "en"),
         "LANG_COOKIE": "pser_lang",

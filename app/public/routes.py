@@ -124,7 +124,8 @@ def register_check(field: str):
     form = RegistrationForm()
     target = getattr(form, field)
     ok = target.validate(form)
-    if field == "network":
+    if field == "network" and form.mobile.data:
+        # Choosing the network before typing the number is no mistake: check the number only once typed.
         form.mobile.validate(form)
     block = "field_mobile" if field in ("mobile", "network") else "field_cnic"
     return render_page(

@@ -119,7 +119,7 @@ def test_network_that_disagrees_with_the_prefix_is_a_gentle_warning_not_a_refusa
     client.get("/register")
     check = client.post("/register/check/mobile", data={"mobile": "03001234567", "network": "zong"}, htmx=True)
     assert check.status_code == 200
-    assert 'id="network-warning"' in page_text(check)
+    assert 'id="mobile-warning"' in page_text(check)
     response = client.post("/register", data=valid_registration(network="zong"))
     assert response.status_code == 302
     assert db.scalars(select(User)).one().network == "zong"

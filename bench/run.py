@@ -1,0 +1,687 @@
+"""Benchmark of the PSER portal: page weights and throughput, against a real gunicorn on 127.0.0.1.
+
+Run from the project root with `make bench` (or `.venv/bin/python bench/run.py`). The script:
+
+1. builds a fresh SQLite database in a temporary directory (migrations, areas, 2000 demo households);
+2. starts gunicorn (2 workers x 4 threads, production settings) on a free loopback port;
+3. measures what a visitor downloads for /status: first visit, repeat visit, and the htmx answer;
+4. compares requests per second of a trivial route (/robots.txt) and of status lookups (POST /status);
+5. prints a Markdown report, writes it to bench/results/latest.md, and exits 1 if a budget is missed.
+
+Only the standard library is used, plus `brotli` (installed with the app) to read brotli answers.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import html.parser
+import http.client
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+RESULTS = ROOT / "bench" / "results" / "latest.md"
+HOST = "127.0.0.1"
+ACCEPT_ENCODING = "br, gzip"
+
+KIB = 1024
+YEAR = 365 * 24 * 3600
+BUDGET_FIRST_VISIT = 30 * KIB
+BUDGET_REPEAT_VISIT = 8 * KIB
+BUDGET_FRAGMENT = 2 * KIB
+BUDGET_RATIO = 0.40
+
+CSRF_IN_PAGE = re.compile(r'"X-CSRFToken":\s*"([^"]+)"')
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One figure held against its budget."""
+
+    name: str
+    measured: str
+    budget: str
+    passed: bool
+
+
+@dataclass
+class Report:
+    """Everything the Markdown report shows, filled in as the benchmark goes."""
+
+    checks: list[Check] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+    def check(self, name: str, measured: str, budget: str, passed: bool) -> None:
+        self.checks.append(Check(name, measured, budget, passed))
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+
+def kib(n: int) -> str:
+    return f"{n / KIB:.1f} KiB"
+
+
+# --- the server under test ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def bench_environment(tmp: Path) -> dict[str, str]:
+    """Production settings on a throwaway database, with the per-IP limits raised for one busy client."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "SECRET_KEY": secrets.token_urlsafe(36)[:48],
+            "PSER_ENV": "production",
+            "STATUS_LOOKUP_LIMIT": "1000000 per minute",
+            "LOGIN_LIMIT": "1000000 per minute",
+            "REGISTER_LIMIT": "1000000 per minute",
+            "SMS_BACKEND": "outbox",
+        }
+    )
+    env.pop("REDIS_URL", None)  # in-memory limiter: the figures must not depend on a local Redis
+    return env
+
+
+def prepare_database(env: dict[str, str], households: int) -> float:
+    """Migrate and seed the fresh database; return the seconds it took."""
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    started = time.perf_counter()
+    for args in (["db", "upgrade"], ["seed"], ["seed-demo", "--households", str(households)]):
+        done = subprocess.run(flask + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise SystemExit(f"`flask {' '.join(args)}` failed:\n{done.stdout}\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """Start gunicorn as `make serve` does (without access log) and wait until /healthz answers 200."""
+    out = log.open("wb")
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", "2", "--threads", "4", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )
+    out.close()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+            conn.close()
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_gunicorn(proc)
+    raise SystemExit(f"gunicorn did not answer /healthz within 30 s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    """Graceful stop (SIGTERM to the master we started), then SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its direct children, from /proc; 0 where unavailable."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0.0
+    for entry in entries:
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) "
+        ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
+        if int(entry) == pid or ppid == pid:
+            total += (utime + stime) / tick
+    return total
+
+
+# --- a visitor ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """One HTTP response as it crossed the wire: the body still compressed, and the header size."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    raw: bytes
+    header_bytes: int
+
+    @property
+    def encoding(self) -> str:
+        return (self.headers.get("Content-Encoding") or "identity").strip().lower()
+
+    def text(self) -> str:
+        """The body decoded according to Content-Encoding."""
+        if self.encoding == "br":
+            data = brotli.decompress(self.raw)
+        elif self.encoding == "gzip":
+            data = gzip.decompress(self.raw)
+        else:
+            data = self.raw
+        return data.decode("utf-8")
+
+
+def header_size(resp: http.client.HTTPResponse) -> int:
+    """Bytes of the status line and the headers (with their CRLFs and the blank line)."""
+    version = "HTTP/1.1" if resp.version == 11 else "HTTP/1.0"
+    lines = [f"{version} {resp.status} {resp.reason}"] + [f"{k}: {v}" for k, v in resp.getheaders()]
+    return len(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+
+
+class Browser:
+    """A visitor with one keep-alive connection, a real cookie jar and a modern Accept-Encoding.
+
+    In production the session cookie is `Secure`. The benchmark speaks plain HTTP on the loopback, as a
+    TLS-terminating proxy would, so the jar is told to treat http as secure; otherwise it would drop it.
+    """
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.jar = CookieJar(DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
+
+    def cookie_header(self, path: str = "/") -> str | None:
+        """The Cookie header the jar would send for `path`."""
+        request = urllib.request.Request(f"http://{HOST}:{self.port}{path}")
+        self.jar.add_cookie_header(request)
+        return request.get_header("Cookie")
+
+    def fetch(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Answer:
+        request = urllib.request.Request(f"http://{HOST}:{self.port}{path}", method=method)
+        self.jar.add_cookie_header(request)
+        sent = {"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
+        if cookie := request.get_header("Cookie"):
+            sent["Cookie"] = cookie
+        self.conn.request(method, path, body=body, headers=sent)
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        self.jar.extract_cookies(resp, request)
+        return Answer(resp.status, resp.headers, raw, header_size(resp))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class AssetLinks(html.parser.HTMLParser):
+    """Collects the stylesheets, scripts and icons a page links to, in document order."""
+
+    def __init__(self):
+        super().__init__()
+        self.assets: list[tuple[str, str]] = []  # (kind, url)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        rel = (a.get("rel") or "").lower().split()
+        if tag == "link" and "stylesheet" in rel and a.get("href"):
+            self.assets.append(("CSS", a["href"]))
+        elif tag == "link" and "icon" in rel and a.get("href"):
+            self.assets.append(("icon", a["href"]))
+        elif tag == "script" and a.get("src"):
+            self.assets.append(("JS", a["src"]))
+
+
+def csrf_token(page: str) -> str:
+    match = CSRF_IN_PAGE.search(page)
+    if not match:
+        raise SystemExit("no X-CSRFToken in the page's hx-headers")
+    return match.group(1)
+
+
+def lookup_request(token: str, cnic: str, cookie: str | None) -> tuple[bytes, dict[str, str]]:
+    """Body and headers of the htmx status lookup, as htmx sends it (form fields, token header)."""
+    body = urllib.parse.urlencode({"csrf_token": token, "cnic": cnic}).encode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "HX-Request": "true",
+        "HX-Target": "status-result",
+        "X-CSRFToken": token,
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
+    if cookie:
+        headers["Cookie"] = cookie
+    return body, headers
+
+
+# --- page weights -------------------------------------------------------------------------------
+
+
+def cache_lifetime(cache_control: str) -> tuple[bool, int]:
+    """(immutable?, max-age in seconds) of a Cache-Control value."""
+    directives = [d.strip().lower() for d in cache_control.split(",")]
+    max_age = 0
+    for d in directives:
+        if d.startswith("max-age="):
+            try:
+                max_age = int(d.split("=", 1)[1])
+            except ValueError:
+                pass
+    return "immutable" in directives, max_age
+
+
+def measure_page_weights(port: int, known_cnic: str, unknown_cnic: str, report: Report) -> None:
+    """First visit, repeat visit and htmx answers of /status, compressed as on the wire."""
+    browser = Browser(port)
+    try:
+        page = browser.fetch("GET", "/status")
+        if page.status != 200:
+            raise SystemExit(f"GET /status answered {page.status}")
+        html_text = page.text()
+        parser = AssetLinks()
+        parser.feed(html_text)
+        rows = [("HTML", "/status", page)]
+        for kind, url in parser.assets:
+            rows.append((kind, url, browser.fetch("GET", url)))
+
+        bad = [(url, a.status) for _, url, a in rows if a.status != 200]
+        if bad:
+            raise SystemExit(f"page resources did not answer 200: {bad}")
+        total = sum(len(a.raw) for _, _, a in rows)
+        total_headers = sum(len(a.raw) + a.header_bytes for _, _, a in rows)
+        by_kind: dict[str, list[int]] = {}
+        for kind, _, a in rows:
+            by_kind.setdefault(kind, [0, 0])
+            by_kind[kind][0] += len(a.raw)
+            by_kind[kind][1] += len(a.raw) + a.header_bytes
+
+        lines = [
+            "## Page weights: /status",
+            "",
+            f"`Accept-Encoding: {ACCEPT_ENCODING}`, sizes of bodies as received (still compressed). "
+            "\"With headers\" adds the status line and response headers.",
+            "",
+            "### First visit",
+            "",
+            "| Resource | URL | Encoding | Body | With headers | Cache-Control |",
+            "|---|---|---|---:|---:|---|",
+        ]
+        for kind, url, a in rows:
+            lines.append(
+                f"| {kind} | `{url}` | {a.encoding} | {len(a.raw):,} B | {len(a.raw) + a.header_bytes:,} B "
+                f"| `{a.headers.get('Cache-Control', '')}` |"
+            )
+        lines += ["", "| Kind | Body | With headers |", "|---|---:|---:|"]
+        for kind in ("HTML", "CSS", "JS", "icon"):
+            body, with_headers = by_kind.get(kind, [0, 0])
+            lines.append(f"| {kind} | {body:,} B | {with_headers:,} B |")
+        lines.append(
+            f"| **Total, {len(rows)} requests** | **{total:,} B ({kib(total)})** "
+            f"| **{total_headers:,} B ({kib(total_headers)})** |"
+        )
+
+        report.check("HTML compressed (Content-Encoding)", page.encoding, "br or gzip", page.encoding in ("br", "gzip"))
+        report.check(
+            f"First visit of /status, {len(rows)} requests",
+            f"{kib(total)} ({kib(total_headers)} with headers)",
+            f"≤ {kib(BUDGET_FIRST_VISIT)}",
+            total <= BUDGET_FIRST_VISIT,
+        )
+
+        # Static files: immutable and cached for at least a year, so a repeat visit fetches only the HTML.
+        cacheable = []
+        for kind, url, a in rows[1:]:
+            immutable, max_age = cache_lifetime(a.headers.get("Cache-Control", ""))
+            cacheable.append(immutable and max_age >= YEAR)
+        report.check(
+            "Static files `immutable`, max-age ≥ 1 year",
+            f"{sum(cacheable)} of {len(cacheable)}",
+            f"{len(cacheable)} of {len(cacheable)}",
+            bool(cacheable) and all(cacheable),
+        )
+
+        repeat = browser.fetch("GET", "/status")
+        lines += [
+            "",
+            "### Repeat visit",
+            "",
+            "Static files are cached (immutable), so only the HTML travels: "
+            f"{len(repeat.raw):,} B ({repeat.encoding}), {len(repeat.raw) + repeat.header_bytes:,} B with headers.",
+        ]
+        report.check(
+            "Repeat visit of /status (HTML only)",
+            f"{kib(len(repeat.raw))} ({kib(len(repeat.raw) + repeat.header_bytes)} with headers)",
+            f"≤ {kib(BUDGET_REPEAT_VISIT)}",
+            repeat.status == 200 and len(repeat.raw) <= BUDGET_REPEAT_VISIT,
+        )
+
+        token = csrf_token(repeat.text())
+        lines += ["", "### htmx answer of POST /status", "", "| CNIC | Status | Encoding | Body | With headers |",
+                  "|---|---:|---|---:|---:|"]
+        for label, cnic, expect_found in (("known", known_cnic, True), ("unknown", unknown_cnic, False)):
+            body, headers = lookup_request(token, cnic, None)
+            answer = browser.fetch("POST", "/status", body=body, headers=headers)
+            text = answer.text()
+            sane = answer.status == 200 and 'id="status-result"' in text and "<html" not in text
+            found = "<bdi" in text  # the masked name appears only when the CNIC is registered
+            lines.append(
+                f"| {label} (`{cnic}`) | {answer.status} | {answer.encoding} | {len(answer.raw):,} B "
+                f"| {len(answer.raw) + answer.header_bytes:,} B |"
+            )
+            report.check(
+                f"htmx answer, {label} CNIC",
+                f"{len(answer.raw):,} B ({answer.status}, {answer.encoding})",
+                f"≤ {kib(BUDGET_FRAGMENT)}",
+                sane and found == expect_found and len(answer.raw) <= BUDGET_FRAGMENT,
+            )
+            if not sane or found != expect_found:
+                lines.append(f"|  ↳ unexpected answer: `{text[:200]!r}` | | | | |")
+        report.sections.append("\n".join(lines))
+    finally:
+        browser.close()
+
+
+# --- throughput ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PhaseResult:
+    route: str
+    round: int
+    requests: int = 0
+    non_2xx: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    client_cpu: float = 0.0  # cores used by this process while measuring
+    server_cpu: float = 0.0  # cores used by gunicorn while measuring
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+class Route:
+    """A route under load: how each worker prepares itself and what its i-th request is."""
+
+    name = ""
+
+    def prepare(self, port: int, worker: int) -> object:
+        return None
+
+    def request(self, state: object, i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
+        raise NotImplementedError
+
+
+class Trivial(Route):
+    name = "GET /robots.txt"
+
+    def request(self, state, i):
+        return "GET", "/robots.txt", None, {"Accept-Encoding": ACCEPT_ENCODING}
+
+
+class StatusLookup(Route):
+    """POST /status with a valid token and cookie; every tenth CNIC is not registered."""
+
+    name = "POST /status (htmx lookup)"
+
+    def __init__(self, known: list[str], unknown: list[str]):
+        self.cnics = []
+        unknown_iter = iter(unknown * (len(known) // 9 + 1))
+        for n, cnic in enumerate(known):
+            self.cnics.append(cnic)
+            if n % 9 == 8:
+                self.cnics.append(next(unknown_iter))
+
+    def prepare(self, port, worker):
+        """Each worker is its own visitor: it loads the page once for a session cookie and a token."""
+        browser = Browser(port)
+        try:
+            page = browser.fetch("GET", "/status")
+            token = csrf_token(page.text())
+            return token, browser.cookie_header("/status"), worker * 37
+        finally:
+            browser.close()
+
+    def request(self, state, i):
+        token, cookie, offset = state
+        body, headers = lookup_request(token, self.cnics[(offset + i) % len(self.cnics)], cookie)
+        return "POST", "/status", body, headers
+
+
+def _load_worker(port, route, state, start_measure, end, result, lock):
+    """Send requests back to back on one keep-alive connection until `end`; count those done in the window."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    ok = errors = 0
+    non_2xx: dict[int, int] = {}
+    latencies = []
+    i = 0
+    while True:
+        t0 = time.perf_counter()
+        if t0 >= end:
+            break
+        method, path, body, headers = route.request(state, i)
+        i += 1
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()  # http.client reconnects on the next request
+            if t0 >= start_measure:
+                errors += 1
+            continue
+        t1 = time.perf_counter()
+        if start_measure <= t1 < end:
+            latencies.append(t1 - t0)
+            if 200 <= resp.status < 300:
+                ok += 1
+            else:
+                non_2xx[resp.status] = non_2xx.get(resp.status, 0) + 1
+    conn.close()
+    with lock:
+        result.requests += ok
+        result.errors += errors
+        result.latencies.extend(latencies)
+        for status, n in non_2xx.items():
+            result.non_2xx[status] = result.non_2xx.get(status, 0) + n
+
+
+def run_phase(port, server_pid, route, round_no, threads, warmup, duration) -> PhaseResult:
+    """N threads hammer one route: `warmup` seconds uncounted, then `duration` seconds counted."""
+    states = [route.prepare(port, w) for w in range(threads)]
+    result = PhaseResult(route.name, round_no)
+    lock = threading.Lock()
+    start = time.perf_counter()
+    start_measure, end = start + warmup, start + warmup + duration
+    workers = [
+        threading.Thread(target=_load_worker, args=(port, route, s, start_measure, end, result, lock), daemon=True)
+        for s in states
+    ]
+    for w in workers:
+        w.start()
+    time.sleep(max(0.0, start_measure - time.perf_counter()))
+    client0, server0, wall0 = time.process_time(), process_tree_cpu_seconds(server_pid), time.perf_counter()
+    time.sleep(max(0.0, end - time.perf_counter()))
+    client1, server1, wall1 = time.process_time(), process_tree_cpu_seconds(server_pid), time.perf_counter()
+    for w in workers:
+        w.join(timeout=60)
+    result.seconds = duration
+    result.client_cpu = (client1 - client0) / (wall1 - wall0)
+    result.server_cpu = (server1 - server0) / (wall1 - wall0)
+    return result
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure_throughput(port, server_pid, known, unknown, args, report: Report) -> None:
+    """Trivial route and status lookups, alternating, `args.rounds` rounds each; report rates and ratio."""
+    trivial, lookup = Trivial(), StatusLookup(known, unknown)
+    phases: list[PhaseResult] = []
+    for round_no in range(1, args.rounds + 1):
+        for route in (trivial, lookup):
+            phase = run_phase(port, server_pid, route, round_no, args.threads, args.warmup, args.duration)
+            print(f"  round {round_no}, {route.name}: {phase.rate:,.0f} req/s", file=sys.stderr)
+            phases.append(phase)
+
+    lines = [
+        "## Throughput",
+        "",
+        f"{args.threads} client threads, each with its own keep-alive connection; {args.warmup:g} s warm-up, "
+        f"then {args.duration:g} s counted per phase; the routes alternate ({args.rounds} rounds each). "
+        f"Lookups cycle through {len(known)} seeded CNICs, with one unknown CNIC in ten. "
+        "The client runs on the same machine: its CPU use is shown, as it takes cores from the server.",
+        "",
+        "| Route | Round | Requests/s | p50 | p99 | Non-2xx | Errors | Server CPU (cores) | Client CPU (cores) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in phases:
+        non_2xx = sum(p.non_2xx.values())
+        detail = f" ({', '.join(f'{s}: {n}' for s, n in sorted(p.non_2xx.items()))})" if non_2xx else ""
+        lines.append(
+            f"| {p.route} | {p.round} | {p.rate:,.0f} | {percentile(p.latencies, 50) * 1000:.1f} ms "
+            f"| {percentile(p.latencies, 99) * 1000:.1f} ms | {non_2xx}{detail} | {p.errors} "
+            f"| {p.server_cpu:.2f} | {p.client_cpu:.2f} |"
+        )
+    medians = {
+        route.name: statistics.median(p.rate for p in phases if p.route == route.name) for route in (trivial, lookup)
+    }
+    ratio = medians[lookup.name] / medians[trivial.name] if medians[trivial.name] else 0.0
+    lines += [
+        "",
+        f"Median: {trivial.name} {medians[trivial.name]:,.0f} req/s; {lookup.name} {medians[lookup.name]:,.0f} req/s; "
+        f"ratio {ratio:.0%}.",
+    ]
+    report.sections.append("\n".join(lines))
+
+    failures = sum(sum(p.non_2xx.values()) + p.errors for p in phases)
+    report.check(
+        "Status lookups / trivial route (median req/s)",
+        f"{ratio:.0%} ({medians[lookup.name]:,.0f} / {medians[trivial.name]:,.0f})",
+        f"≥ {BUDGET_RATIO:.0%}",
+        ratio >= BUDGET_RATIO,
+    )
+    report.check("Non-2xx responses and connection errors under load", str(failures), "0", failures == 0)
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def seeded_cnics(db_path: Path, count: int) -> list[str]:
+    """CNICs of seeded citizens, read straight from the SQLite file."""
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
+        first = con.execute("SELECT cnic FROM users WHERE role='citizen' LIMIT 1").fetchone()
+        rows = con.execute("SELECT cnic FROM users WHERE role='citizen' ORDER BY id LIMIT ?", (count,)).fetchall()
+    cnics = [first[0]] + [r[0] for r in rows if r[0] != first[0]]
+    return cnics[:count]
+
+
+def unknown_cnics(known: set[str], count: int) -> list[str]:
+    """Well-formed CNICs (region 7, Gilgit-Baltistan) that no seeded user has: the demo seed uses region 3."""
+    cnics = [f"7{n:04d}-{n * 7919 % 10**7:07d}-{n % 10}" for n in range(1, count + 1)]
+    return [c for c in cnics if c not in known]
+
+
+def render_report(report: Report, meta: list[str]) -> str:
+    lines = ["# PSER portal benchmark", ""] + meta + ["", "## Budgets", "", "| Figure | Measured | Budget | Result |",
+                                                        "|---|---|---|---|"]
+    for c in report.checks:
+        lines.append(f"| {c.name} | {c.measured} | {c.budget} | {'PASS' if c.passed else '**FAIL**'} |")
+    lines += ["", f"**Overall: {'PASS' if report.passed else 'FAIL'}**", ""]
+    for section in report.sections:
+        lines += [section, ""]
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=2000, help="demo households to seed (default 2000)")
+    parser.add_argument("--threads", type=int, default=8, help="client threads under load (default 8)")
+    parser.add_argument("--duration", type=float, default=10.0, help="counted seconds per phase (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="uncounted seconds per phase (default 2)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each route (default 2)")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    started = datetime.now(timezone.utc)
+    report = Report()
+    tmp = Path(tempfile.mkdtemp(prefix="pser-bench-"))
+    try:
+        env = bench_environment(tmp)
+        print(f"seeding {args.households} households in {tmp} ...", file=sys.stderr)
+        seed_seconds = prepare_database(env, args.households)
+        known = seeded_cnics(tmp / "bench.sqlite3", 200)
+        unknown = unknown_cnics(set(known), 20)
+        port = free_port()
+        server = start_gunicorn(env, port, tmp / "gunicorn.log")
+        try:
+            print(f"gunicorn on {HOST}:{port}; page weights ...", file=sys.stderr)
+            measure_page_weights(port, known[0], unknown[0], report)
+            print("throughput ...", file=sys.stderr)
+            measure_throughput(port, server.pid, known, unknown, args, report)
+        finally:
+            stop_gunicorn(server)
+        meta = [
+            f"- Date: {started:%Y-%m-%d %H:%M} UTC (run took {(datetime.now(timezone.utc) - started).seconds} s)",
+            f"- Machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}",
+            f"- Server: gunicorn, 2 workers x 4 threads, PSER_ENV=production, SQLite (WAL) with "
+            f"{args.households} demo households (seeded in {seed_seconds:.1f} s), limits raised for the benchmark",
+            "- Client: this script (standard library), on the same machine, 127.0.0.1 only",
+        ]
+        text = render_report(report, meta)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text + "\n", encoding="utf-8")
+    print(f"written to {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0 if report.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
