@@ -21,6 +21,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     settings.check_production_settings(app.config)
+    from .database import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     settings.INSTANCE.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -45,6 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from .stage_texts import init_stage_texts
+
+    init_stage_texts(app)
 
     from .auth.sessions import init_login
 

@@ -84,7 +84,7 @@ def init_cli(app: Flask) -> None:
     def update() -> None:
         """Extract, then merge new messages into every language's .po file."""
         extract.callback()
-        pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+        pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
 
     @translate.command(name="compile")
     def compile_() -> None:

@@ -35,7 +35,7 @@ def from_environment() -> dict:
         "PSER_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},  # pool_pre_ping is added for server databases in app.database
         "REDIS_URL": redis_url,
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
         "STATUS_LOOKUP_LIMIT": os.environ.get("STATUS_LOOKUP_LIMIT", "10 per minute"),
@@ -74,7 +74,7 @@ def from_environment() -> dict:
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 15 * 60),
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/plain"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
-        "COMPRESS_MIN_SIZE": 300,
+        "COMPRESS_MIN_SIZE": 1000,  # below a kilobyte, brotli costs more CPU than it saves bytes
         "COMPRESS_BR_LEVEL": 5,
     }
 

@@ -17,6 +17,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def engine_options(url: str) -> dict:
+    """A server database may restart under us: test each pooled connection before use. A SQLite file
+    cannot, and the extra SELECT 1 would cost every request."""
+    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def init_database(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine

@@ -83,6 +83,7 @@ class Report:
 
 
 def kib(n: int) -> str:
+    """Bytes as KiB with one decimal."""
     return f"{n / KIB:.1f} KiB"
 
 
@@ -94,6 +95,10 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
+
+
+# As `make serve` runs it; BENCH_GUNICORN_ARGS tries another set-up ("--workers 3 --threads 1").
+GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "--workers 2 --threads 4").split()
 
 
 def bench_environment(tmp: Path) -> dict[str, str]:
@@ -129,7 +134,7 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
     """Start gunicorn as `make serve` does (without access log) and wait until /healthz answers 200."""
     out = log.open("wb")
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", "2", "--threads", "4", "wsgi:app"],
+        [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", *GUNICORN_ARGS, "wsgi:app"],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
     )
     out.close()
@@ -163,14 +168,14 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def process_tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its direct children, from /proc; 0 where unavailable."""
+def process_tree_cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU time (user + system) of a process and of each direct child, from /proc: {pid: seconds}."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    times: dict[int, float] = {}
     try:
         entries = [e for e in os.listdir("/proc") if e.isdigit()]
     except OSError:
-        return 0.0
+        return times
     for entry in entries:
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
@@ -179,8 +184,8 @@ def process_tree_cpu_seconds(pid: int) -> float:
         fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) "
         ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
         if int(entry) == pid or ppid == pid:
-            total += (utime + stime) / tick
-    return total
+            times[int(entry)] = (utime + stime) / tick
+    return times
 
 
 # --- a visitor ----------------------------------------------------------------------------------
@@ -270,6 +275,7 @@ class AssetLinks(html.parser.HTMLParser):
 
 
 def csrf_token(page: str) -> str:
+    """The CSRF token that htmx sends, from the body's hx-headers."""
     match = CSRF_IN_PAGE.search(page)
     if not match:
         raise SystemExit("no X-CSRFToken in the page's hx-headers")
@@ -423,6 +429,8 @@ def measure_page_weights(port: int, known_cnic: str, unknown_cnic: str, report: 
 
 @dataclass
 class PhaseResult:
+    """Counts of one route in one round, over the counted window only."""
+
     route: str
     round: int
     requests: int = 0
@@ -431,6 +439,7 @@ class PhaseResult:
     latencies: list[float] = field(default_factory=list)
     client_cpu: float = 0.0  # cores used by this process while measuring
     server_cpu: float = 0.0  # cores used by gunicorn while measuring
+    worker_split: str = ""  # each worker's share of the server's CPU, e.g. "50/50"
     seconds: float = 0.0
 
     @property
@@ -451,6 +460,8 @@ class Route:
 
 
 class Trivial(Route):
+    """The cheapest route of the app: no database, no template, no limiter."""
+
     name = "GET /robots.txt"
 
     def request(self, state, i):
@@ -544,12 +555,18 @@ def run_phase(port, server_pid, route, round_no, threads, warmup, duration) -> P
     for w in workers:
         w.join(timeout=60)
     result.seconds = duration
-    result.client_cpu = (client1 - client0) / (wall1 - wall0)
-    result.server_cpu = (server1 - server0) / (wall1 - wall0)
+    wall = wall1 - wall0
+    result.client_cpu = (client1 - client0) / wall
+    used = {p: server1[p] - server0.get(p, 0.0) for p in server1}
+    result.server_cpu = sum(used.values()) / wall
+    workers_used = sorted((v for p, v in used.items() if p != server_pid), reverse=True)
+    if sum(workers_used) > 0:
+        result.worker_split = "/".join(f"{100 * v / sum(workers_used):.0f}" for v in workers_used)
     return result
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`; NaN when empty."""
     if not values:
         return float("nan")
     ordered = sorted(values)
@@ -572,10 +589,13 @@ def measure_throughput(port, server_pid, known, unknown, args, report: Report) -
         f"{args.threads} client threads, each with its own keep-alive connection; {args.warmup:g} s warm-up, "
         f"then {args.duration:g} s counted per phase; the routes alternate ({args.rounds} rounds each). "
         f"Lookups cycle through {len(known)} seeded CNICs, with one unknown CNIC in ten. "
-        "The client runs on the same machine: its CPU use is shown, as it takes cores from the server.",
+        "The client runs on the same machine: its CPU use is shown, as it takes cores from the server. "
+        "\"Worker split\" is each gunicorn worker's share of the server's CPU: a keep-alive connection stays "
+        "with the worker that accepted it, so with 8 connections one worker may serve most of them, "
+        "and one worker cannot use more than one core (the GIL).",
         "",
-        "| Route | Round | Requests/s | p50 | p99 | Non-2xx | Errors | Server CPU (cores) | Client CPU (cores) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Route | Round | Requests/s | p50 | p99 | Non-2xx | Errors | Server CPU (cores) | Worker split (%) | Client CPU (cores) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in phases:
         non_2xx = sum(p.non_2xx.values())
@@ -583,7 +603,7 @@ def measure_throughput(port, server_pid, known, unknown, args, report: Report) -
         lines.append(
             f"| {p.route} | {p.round} | {p.rate:,.0f} | {percentile(p.latencies, 50) * 1000:.1f} ms "
             f"| {percentile(p.latencies, 99) * 1000:.1f} ms | {non_2xx}{detail} | {p.errors} "
-            f"| {p.server_cpu:.2f} | {p.client_cpu:.2f} |"
+            f"| {p.server_cpu:.2f} | {p.worker_split} | {p.client_cpu:.2f} |"
         )
     medians = {
         route.name: statistics.median(p.rate for p in phases if p.route == route.name) for route in (trivial, lookup)
@@ -625,6 +645,7 @@ def unknown_cnics(known: set[str], count: int) -> list[str]:
 
 
 def render_report(report: Report, meta: list[str]) -> str:
+    """The Markdown report: context, the budget table, then the detailed sections."""
     lines = ["# PSER portal benchmark", ""] + meta + ["", "## Budgets", "", "| Figure | Measured | Budget | Result |",
                                                         "|---|---|---|---|"]
     for c in report.checks:
@@ -636,6 +657,7 @@ def render_report(report: Report, meta: list[str]) -> str:
 
 
 def parse_args() -> argparse.Namespace:
+    """Knobs for a quicker run while working on this script; the defaults are the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=2000, help="demo households to seed (default 2000)")
     parser.add_argument("--threads", type=int, default=8, help="client threads under load (default 8)")
@@ -646,6 +668,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> int:
+    """Run everything, always stop gunicorn and remove the temporary directory; 1 if a budget fails."""
     args = parse_args()
     started = datetime.now(timezone.utc)
     report = Report()

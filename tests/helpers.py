@@ -16,6 +16,14 @@ def urdu(app, msgid: str, **kwargs) -> str:
     return text
 
 
+def urdu_plural(app, singular: str, plural: str, n: int) -> str:
+    from flask_babel import ngettext
+
+    with app.test_request_context():
+        with force_locale("ur"):
+            return ngettext(singular, plural, n)
+
+
 def english(app, msgid: str, **kwargs) -> str:
     with app.test_request_context():
         with force_locale("en"):

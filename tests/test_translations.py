@@ -41,7 +41,10 @@ def test_translations_keep_every_placeholder_and_are_in_urdu_script():
     for message in _catalog():
         if not message.id:
             continue
-        assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), message.id
-        assert re.search(r"[\u0600-\u06FF]", message.string), f"not Urdu: {message.string!r}"
-        # Urdu letters, not their Arabic look-alikes (ي ك ه).
-        assert not re.search("[\u064a\u0643\u0647]", message.string), message.string
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert set(PLACEHOLDER.findall(ids[-1])) == set(PLACEHOLDER.findall(text)), ids[0]
+            assert re.search(r"[\u0600-\u06FF]", text), f"not Urdu: {text!r}"
+            # Urdu letters, not their Arabic look-alikes (ي ك ه).
+            assert not re.search("[\u064a\u0643\u0647]", text), text

@@ -22,10 +22,22 @@ ERRORS = {
 CSRF_MESSAGE = _l("This form has expired or was not sent from this site. Please go back, reload the page and send it again. What you typed is still on the previous page.")
 
 
+# The last resort when even the error page cannot render (the database is gone, a template broke).
+FALLBACK = (
+    '<!doctype html><html lang="ur" dir="rtl"><meta charset="utf-8"><title>PSER</title>'
+    "<p>معذرت، ابھی کچھ خرابی ہے۔ براہِ کرم تھوڑی دیر بعد دوبارہ کوشش کریں۔</p>"
+    '<p lang="en" dir="ltr">Sorry, something went wrong. Please try again in a few minutes.</p></html>'
+)
+
+
 def _render_error(code: int, message=None, retry_after: str | None = None):
     title, default_message = ERRORS.get(code, ERRORS[500])
     context = {"code": code, "title": title, "message": message or default_message}
-    response = render_page("errors/error.html", "error_message", status=code, **context)
+    try:
+        response = render_page("errors/error.html", "error_message", status=code, **context)
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("the error page itself failed")
+        return current_app.response_class(FALLBACK, status=code, mimetype="text/html")
     if wants_fragment():
         # Never swap an error over a half-filled form: show it in the page's message area instead.
         response.headers["HX-Retarget"] = "#messages"

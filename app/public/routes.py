@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
@@ -170,7 +171,10 @@ def verify():
                 target = url_for("public.me") if current_user.is_authenticated else url_for("auth.login")
                 return htmx_redirect(target) if wants_fragment() else redirect(target)
             messages = {
-                "wrong": _("The code is not correct. %(n)s tries left.", n=result.tries_left),
+                "wrong": ngettext(
+                    "The code is not correct. %(num)s try left.", "The code is not correct. %(num)s tries left.",
+                    result.tries_left,
+                ),
                 "expired": _("This code has expired. Ask for a new code."),
                 "locked": _("Too many wrong codes. Ask for a new code."),
                 "missing": _("There is no code waiting. Ask for a new code."),

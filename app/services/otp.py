@@ -32,7 +32,8 @@ def _send(session: Session, user: User, code: str) -> None:
     ttl_minutes = _settings()[0] // 60
     with force_locale(user.locale or "ur"):
         body = gettext(
-            "PSER: your verification code is %(code)s. It expires in %(minutes)s minutes. Never share it.",
+            # Short enough for one Urdu SMS (70 characters in UCS-2).
+            "PSER code: %(code)s. Valid for %(minutes)s minutes. Do not share it.",
             code=code,
             minutes=ttl_minutes,
         )

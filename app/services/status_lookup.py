@@ -1,14 +1,19 @@
-"""The public status check by CNIC: the stage and the next step, never personal details."""
+"""The public status check by CNIC: the stage and the next step, never personal details.
+
+This is the portal's busiest public answer and an enumeration target, so it reads with one query and
+writes its audit entry with one insert, without building ORM objects."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Household, User
-from . import audit
+from ..domain.cnic import mask_cnic
+from ..models import AuditEntry, Household, User
+from ..models.base import utcnow
+from .privacy import keyed_hash
 
 
 @dataclass(frozen=True)
@@ -24,23 +29,42 @@ def mask_name(full_name: str) -> str:
     return " ".join(word[0] + "*" * min(len(word) - 1, 3) for word in full_name.split() if word)
 
 
-def lookup_status(session: Session, cnic: str, *, ip: str | None = None) -> StatusAnswer:
-    user = session.scalars(select(User).where(User.cnic == cnic)).first()
-    household = None
-    if user is not None and user.household_id:
-        household = session.get(Household, user.household_id)
+def _answer(session: Session, cnic: str) -> StatusAnswer:
+    connection = session.connection()  # plain rows, no ORM objects: this answer is read-only
+    account = connection.execute(
+        select(User.full_name, User.mobile_verified_at, User.created_at, Household.status, Household.updated_at)
+        .outerjoin(Household, Household.id == User.household_id)
+        .where(User.cnic == cnic)
+    ).first()
+    if account is not None:
+        name = mask_name(account.full_name)
+        if account.mobile_verified_at is None:
+            return StatusAnswer(found=True, stage="unverified", masked_name=name, since=account.created_at)
+        if account.status is not None:
+            return StatusAnswer(found=True, stage=account.status, masked_name=name, since=account.updated_at)
+    # A household surveyed at the door may have no online account.
+    household = connection.execute(
+        select(Household.status, Household.updated_at)
+        .where(Household.head_cnic == cnic)
+        .order_by(Household.id.desc())
+        .limit(1)
+    ).first()
     if household is None:
-        # A household surveyed at the door may have no online account.
-        household = session.scalars(
-            select(Household).where(Household.head_cnic == cnic).order_by(Household.id.desc()).limit(1)
-        ).first()
-    if user is None and household is None:
-        answer = StatusAnswer(found=False)
-    elif user is not None and not user.is_verified:
-        answer = StatusAnswer(found=True, stage="unverified", masked_name=mask_name(user.full_name), since=user.created_at)
-    else:
-        name = mask_name(user.full_name) if user is not None else None
-        answer = StatusAnswer(found=True, stage=household.status, masked_name=name, since=household.updated_at)
-    audit.record(session, "status_lookup", cnic=cnic, ip=ip, outcome=answer.stage or "not_found")
+        return StatusAnswer(found=False)
+    return StatusAnswer(found=True, stage=household.status, since=household.updated_at)
+
+
+def lookup_status(session: Session, cnic: str, *, ip: str | None = None) -> StatusAnswer:
+    answer = _answer(session, cnic)
+    session.connection().execute(
+        insert(AuditEntry.__table__).values(
+            at=utcnow(),
+            action="status_lookup",
+            cnic_hash=keyed_hash(cnic),
+            cnic_masked=mask_cnic(cnic),
+            ip_hash=keyed_hash(ip),
+            outcome=answer.stage or "not_found",
+        )
+    )
     session.commit()
     return answer

@@ -31,7 +31,8 @@ def test_registration_sends_a_six_digit_code_in_urdu_to_the_outbox(app, client, 
     message = db.scalars(select(SmsMessage)).one()
     assert message.to_mobile == "03001234567" and message.purpose == "verify_mobile"
     assert len(outbox_codes(app, "03001234567")) == 1
-    assert "PSER: your verification code" not in message.body  # the SMS is in Urdu, as the page was
+    assert "PSER code" not in message.body and "پی ایس ای آر" in message.body  # in Urdu, as the page was
+    assert len(message.body) <= 70  # one Urdu SMS
     challenge = db.scalars(select(OtpChallenge)).one()
     assert outbox_codes(app, "03001234567")[0] not in challenge.code_hash  # only a hash is kept
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from app.models import OtpChallenge, User
 from app.models.base import utcnow
 from tests.conftest import outbox_codes
-from tests.helpers import html_escape, page_text, urdu, valid_registration
+from tests.helpers import html_escape, page_text, urdu, urdu_plural, valid_registration
 
 
 def _register(client):
@@ -40,7 +40,8 @@ def test_wrong_codes_say_how_many_tries_are_left_and_lock_after_five(app, client
     for left in (4, 3, 2, 1):
         response = client.post("/verify", data={"code": wrong})
         assert response.status_code == 422
-        assert html_escape(urdu(app, "The code is not correct. %(n)s tries left.", n=left)) in page_text(response)
+        expected = urdu_plural(app, "The code is not correct. %(num)s try left.", "The code is not correct. %(num)s tries left.", left)
+        assert html_escape(expected) in page_text(response)
     response = client.post("/verify", data={"code": wrong})
     assert html_escape(urdu(app, "Too many wrong codes. Ask for a new code.")) in page_text(response)
     # Even the right code no longer works once the tries are used up.
