@@ -1,12 +1,15 @@
 """Form fields and validators shared by the blueprints' forms, with messages in the user's language."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from .domain.cnic import CnicError, normalise_cnic
-from .domain.mobile import MobileError, normalise_mobile
+from .domain.cnic import normalise_cnic
+from .domain.input_errors import InputError
+from .domain.mobile import normalise_mobile
 
 CNIC_MESSAGES = {
     "empty": _l("Enter the CNIC number."),
@@ -21,34 +24,38 @@ MOBILE_MESSAGES = {
 }
 
 
-class CnicField(StringField):
-    """Accepts a CNIC in any usual shape; `.data` becomes the canonical 12345-1234567-1 when valid."""
+class NormalisedField(StringField):
+    """A text field whose value a domain rule normalises; `.data` becomes the canonical form when valid."""
+
+    normalise: Callable[[str], str]
+    messages: dict
+    input_attrs: dict = {}
 
     def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "maxlength": 30,
-                     "placeholder": "35202-1234567-1"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        render_kw = {"autocomplete": "off", "dir": "ltr", **self.input_attrs, **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def pre_validate(self, form) -> None:
         try:
-            self.data = normalise_cnic(self.data)
-        except CnicError as error:
-            raise StopValidation(str(CNIC_MESSAGES[error.code])) from None
+            self.data = type(self).normalise(self.data)
+        except InputError as error:
+            raise StopValidation(str(self.messages[error.code])) from None
 
 
-class MobileField(StringField):
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "tel", "autocomplete": "tel", "dir": "ltr", "maxlength": 20,
-                     "placeholder": "03001234567"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+class CnicField(NormalisedField):
+    """A CNIC in any usual shape: dashes or not, Latin or Urdu digits."""
 
-    def pre_validate(self, form) -> None:
-        try:
-            self.data = normalise_mobile(self.data)
-        except MobileError as error:
-            raise StopValidation(str(MOBILE_MESSAGES[error.code])) from None
+    normalise = staticmethod(normalise_cnic)
+    messages = CNIC_MESSAGES
+    input_attrs = {"inputmode": "numeric", "maxlength": 30, "placeholder": "35202-1234567-1"}
+
+
+class MobileField(NormalisedField):
+    """A Pakistani mobile number as 03…, +92… or 92…."""
+
+    normalise = staticmethod(normalise_mobile)
+    messages = MOBILE_MESSAGES
+    input_attrs = {"inputmode": "tel", "autocomplete": "tel", "maxlength": 20, "placeholder": "03001234567"}
 
 
 def strip_filter(value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .input_errors import InputError
 from .numerals import to_latin_digits
 
 REGIONS = {
@@ -21,12 +22,8 @@ REGIONS = {
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200b-\u200f\u061c\u066b\u066c\ufeff]+")
 
 
-class CnicError(ValueError):
-    """Why a text is not a CNIC. `code` is stable and mapped to a translated message by the web layer."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CnicError(InputError):
+    """Why a text is not a CNIC: empty, chars, length or region."""
 
 
 def normalise_cnic(raw: str | None) -> str:

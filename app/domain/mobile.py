@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .input_errors import InputError
 from .numerals import to_latin_digits
 
 # The networks the registration form offers, in its order. Warid merged into Jazz; its 032x numbers remain.
@@ -11,12 +12,8 @@ NETWORKS = ("jazz", "warid", "zong", "ufone", "telenor", "scom")
 _SEPARATORS = re.compile(r"[\s\-().\u2010-\u2015\u2212\u200b-\u200f\u061c\ufeff]+")
 
 
-class MobileError(ValueError):
-    """Why a text is not a mobile number; `code` is one of empty, chars, shape."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class MobileError(InputError):
+    """Why a text is not a mobile number: empty, chars or shape."""
 
 
 def normalise_mobile(raw: str | None) -> str:
