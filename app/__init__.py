@@ -75,6 +75,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (public_bp, auth_bp, enumerator_bp, supervisor_bp, helpdesk_bp, admin_bp):
         app.register_blueprint(blueprint)
+    from .survey import bp as survey_bp
+
+    # One questionnaire, two doors: the enumerator's for their area, the citizen's for their own household.
+    app.register_blueprint(survey_bp, url_prefix="/enumerator/households", name="enumerator_survey")
+    app.register_blueprint(survey_bp, url_prefix="/me/household", name="citizen_survey")
     init_errors(app)
 
     from .cli import init_cli

@@ -36,6 +36,9 @@ class NormalisedField(StringField):
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def pre_validate(self, form) -> None:
+        if self.flags.optional and not (self.data or "").strip():
+            self.data = None
+            raise StopValidation()  # left empty on purpose: no message
         try:
             self.data = type(self).normalise(self.data)
         except InputError as error:

@@ -1,19 +1,61 @@
-"""The enumerator's home: their area and its households by state."""
+"""The enumerator's day: their area's households by state, search by the head's CNIC, start a new one."""
 from __future__ import annotations
 
+import re
+
+from flask import redirect, request, url_for
 from flask_login import current_user
 
 from ..auth.sessions import role_required
+from ..domain.household_status import HouseholdStatus
+from ..domain.numerals import to_latin_digits
 from ..domain.roles import Role
 from ..extensions import db
-from ..rendering import render_page
+from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.overview import households_by_status
+from ..services.questionnaire import area_households, start_household
 from . import bp
+from .forms import StartHouseholdForm
+
+# The order of the tabs: what needs the enumerator first.
+TABS = (HouseholdStatus.RETURNED, HouseholdStatus.DRAFT, HouseholdStatus.SCHEDULED, HouseholdStatus.REGISTERED,
+        HouseholdStatus.SUBMITTED)
+
+
+def _cnic_prefix(text: str) -> str:
+    """What was typed of a CNIC, as the start of the stored 12345-1234567-1 form."""
+    digits = re.sub(r"\D", "", to_latin_digits(text or ""))[:13]
+    if len(digits) > 12:
+        return f"{digits[:5]}-{digits[5:12]}-{digits[12:]}"
+    if len(digits) > 5:
+        return f"{digits[:5]}-{digits[5:]}"
+    return digits
 
 
 @bp.get("/")
 @role_required(Role.ENUMERATOR, Role.ADMIN)
 def home():
-    area = current_user.area
-    counts = households_by_status(db.session, area)
-    return render_page("enumerator/home.html", area=area, counts=counts)
+    if current_user.area is None:
+        return render_page("enumerator/home.html", area=None, counts={}, households=[], state=None, query="",
+                           tabs=TABS, form=StartHouseholdForm())
+    state = request.args.get("state") or None
+    if state not in {s.value for s in TABS}:
+        state = None
+    query = (request.args.get("q") or "")[:20]
+    prefix = _cnic_prefix(query)
+    households = area_households(db.session, current_user, status=state, cnic_prefix=prefix or None)
+    context = {"area": current_user.area, "counts": households_by_status(db.session, current_user.area),
+               "households": households, "state": state, "query": query, "tabs": TABS, "form": StartHouseholdForm()}
+    return render_page("enumerator/home.html", "household_list", **context)
+
+
+@bp.post("/households")
+@role_required(Role.ENUMERATOR)
+def start():
+    form = StartHouseholdForm()
+    if current_user.area is None or not form.validate():
+        return render_page("enumerator/home.html", "start_form", status=422, form=form, area=current_user.area,
+                           counts={}, households=[], state=None, query="", tabs=TABS)
+    household = start_household(db.session, current_user, form.head_cnic.data)
+    target = url_for("enumerator_survey.section", household_id=household.id, section="consent")
+    return htmx_redirect(target) if wants_fragment() else redirect(target)

@@ -13,6 +13,7 @@ ERRORS = {
     403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
     404: (_l("Page not found"), _l("We could not find this page. Check the address, or start again from the home page.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way. Please start again from the home page.")),
+    409: (_l("Cannot be changed now"), _l("This household has been submitted and cannot be changed now.")),
     413: (_l("Too much data"), _l("What you sent is too large. Please shorten the text and try again.")),
     422: (_l("Please check the form"), _l("Some of the information is not valid. Please correct it and try again.")),
     429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a minute and try again.")),

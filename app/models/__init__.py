@@ -1,7 +1,8 @@
 """The registry's tables as typed SQLAlchemy models; import from here."""
 from .area import Area
 from .audit import AuditEntry
-from .household import Household, HouseholdStatusChange
+from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
+from .idempotency import IdempotentRequest
 from .messaging import OtpChallenge, SmsMessage
 from .user import LoginSession, User
 
@@ -9,7 +10,10 @@ __all__ = [
     "Area",
     "AuditEntry",
     "Household",
+    "HouseholdMember",
+    "HouseholdRevision",
     "HouseholdStatusChange",
+    "IdempotentRequest",
     "LoginSession",
     "OtpChallenge",
     "SmsMessage",

@@ -1,9 +1,9 @@
 """Household records and the history of their states."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.household_status import HouseholdStatus
@@ -25,7 +25,48 @@ class Household(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
+    # Who is working on it: the enumerator who started it (None when the citizen filled it).
+    enumerator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    # Section 1: consent and location.
+    consent_given: Mapped[bool | None] = mapped_column()
+    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    union_council: Mapped[str | None] = mapped_column(String(100))
+    village: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    # Section 3: housing.
+    tenure: Mapped[str | None] = mapped_column(String(20))
+    rooms: Mapped[int | None] = mapped_column(Integer)
+    roof: Mapped[str | None] = mapped_column(String(20))
+    walls: Mapped[str | None] = mapped_column(String(20))
+    toilet: Mapped[str | None] = mapped_column(String(20))
+    water: Mapped[str | None] = mapped_column(String(20))
+    electricity: Mapped[str | None] = mapped_column(String(20))
+    cooking_fuel: Mapped[str | None] = mapped_column(String(20))
+    # Section 4: assets (the list of household items as JSON: names from domain.questionnaire.ASSETS).
+    assets: Mapped[list | None] = mapped_column(JSON)
+    land_acres: Mapped[float | None] = mapped_column(Numeric(8, 2, asdecimal=False))
+    cattle: Mapped[int | None] = mapped_column(Integer)
+    buffalo: Mapped[int | None] = mapped_column(Integer)
+    goats_sheep: Mapped[int | None] = mapped_column(Integer)
+    # Section 5: income and support.
+    main_income_source: Mapped[str | None] = mapped_column(String(20))
+    monthly_income: Mapped[int | None] = mapped_column(Integer)
+    has_bank_account: Mapped[bool | None] = mapped_column()
+    bisp_beneficiary: Mapped[bool | None] = mapped_column()
+    receives_remittances: Mapped[bool | None] = mapped_column()
+    # Which sections were saved, and a supervisor's reasons per section when returned.
+    sections_saved: Mapped[dict | None] = mapped_column(JSON)
+    return_reasons: Mapped[dict | None] = mapped_column(JSON)
+
     area = relationship("Area")
+    members: Mapped[list[HouseholdMember]] = relationship(
+        order_by="HouseholdMember.position, HouseholdMember.id", cascade="all, delete-orphan"
+    )
     history: Mapped[list[HouseholdStatusChange]] = relationship(
         back_populates="household", order_by="HouseholdStatusChange.at", cascade="all, delete-orphan"
     )
@@ -45,3 +86,41 @@ class HouseholdStatusChange(db.Model):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="history")
+
+
+class HouseholdMember(db.Model):
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(100))
+    relation: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(12))
+    dob: Mapped[date | None] = mapped_column(Date)
+    age_years: Mapped[int | None] = mapped_column(Integer)  # when the date of birth is not known
+    cnic: Mapped[str | None] = mapped_column(String(15), index=True)  # CNIC or B-form
+    marital_status: Mapped[str | None] = mapped_column(String(20))
+    disability: Mapped[str] = mapped_column(String(20), default="none")
+    chronic_illness: Mapped[bool] = mapped_column(default=False)
+    can_read: Mapped[bool | None] = mapped_column()
+    education: Mapped[str | None] = mapped_column(String(20))
+    enrolled: Mapped[bool | None] = mapped_column()
+    occupation: Mapped[str | None] = mapped_column(String(100))
+    employment: Mapped[str | None] = mapped_column(String(20))
+    monthly_income: Mapped[int | None] = mapped_column(Integer)
+
+
+class HouseholdRevision(db.Model):
+    """A frozen copy of the whole record at a submit or an update; earlier revisions are never changed."""
+
+    __tablename__ = "household_revisions"
+    __table_args__ = (UniqueConstraint("household_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -1,0 +1,102 @@
+"""The household questionnaire: its sections, choice lists and cross-field rules, as plain Python."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+SECTIONS = ("consent", "members", "housing", "assets", "income", "review")
+
+RELATIONS = ("head", "spouse", "son", "daughter", "father", "mother", "brother", "sister", "grandchild",
+             "son_in_law", "daughter_in_law", "other_relative", "non_relative")
+SEXES = ("male", "female", "transgender")
+MARITAL = ("never_married", "married", "widowed", "divorced", "separated")
+DISABILITIES = ("none", "upper_limb", "lower_limb", "visual", "hearing", "speech", "mental")
+EDUCATION = ("none", "primary", "middle", "matric", "intermediate", "graduate", "postgraduate", "religious")
+EMPLOYMENT = ("employed", "self_employed", "daily_wage", "unemployed", "student", "housework", "retired", "unable")
+TENURE = ("owned", "rented", "rent_free", "other")
+ROOF = ("rcc", "iron_sheet", "wood_bamboo", "thatch_mud", "other")
+WALLS = ("burnt_brick", "mud_brick", "stone", "wood_bamboo", "other")
+TOILET = ("flush_sewer", "flush_pit", "dry_pit", "shared", "none")
+WATER = ("piped", "hand_pump", "motor_pump", "well", "tanker", "river_pond", "bottled")
+ELECTRICITY = ("grid", "solar", "none")
+COOKING_FUEL = ("gas_pipeline", "lpg", "wood", "dung_crop", "kerosene", "electricity")
+INCOME_SOURCES = ("wages", "salary", "agriculture", "livestock", "business", "remittances", "pension", "support", "none")
+ASSETS = ("fridge", "tv", "washing_machine", "air_conditioner", "motorcycle", "car", "computer", "smartphone")
+
+ADULT_AGE = 18
+MARITAL_MIN_AGE = 10  # marital status is asked from this age on
+SCHOOL_AGES = range(4, 17)  # enrolment is asked for ages 4 to 16
+MAX_AGE = 120
+
+
+def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
+    """The age in whole years from a date of birth, or the stated age when the date is unknown."""
+    if dob is not None:
+        return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    return age_years
+
+
+def asks_marital_status(age: int | None) -> bool:
+    return age is None or age >= MARITAL_MIN_AGE
+
+
+def asks_enrolment(age: int | None) -> bool:
+    return age is not None and age in SCHOOL_AGES
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the cross-checks need to know of one member."""
+
+    key: int  # the member's id or position, to point a problem at its row
+    relation: str
+    sex: str | None
+    age: int | None
+    cnic: str | None
+    dob: date | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An open problem of the questionnaire: `code` is stable; `severity` is error (blocks submit) or warning."""
+
+    section: str
+    code: str
+    severity: str = "error"
+    member: int | None = None
+
+
+def member_problems(members: list[MemberFacts], today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    heads = [m for m in members if m.relation == "head"]
+    if not members:
+        problems.append(Problem("members", "no_members"))
+    elif len(heads) == 0:
+        problems.append(Problem("members", "no_head"))
+    elif len(heads) > 1:
+        problems.extend(Problem("members", "two_heads", member=m.key) for m in heads[1:])
+    for head in heads[:1]:
+        if head.age is not None and head.age < ADULT_AGE:
+            problems.append(Problem("members", "head_minor", "warning", head.key))
+    seen: dict[str, int] = {}
+    for m in members:
+        if m.cnic:
+            if m.cnic in seen:
+                problems.append(Problem("members", "cnic_twice", member=m.key))
+            seen.setdefault(m.cnic, m.key)
+        if m.dob is not None and m.dob > today:
+            problems.append(Problem("members", "dob_future", member=m.key))
+        if m.age is None:
+            problems.append(Problem("members", "age_missing", member=m.key))
+    # A child younger than the head or the spouse (its parents, in the head's relations) is expected.
+    parents = [m for m in members if m.relation in ("head", "spouse") and m.age is not None]
+    for child in (m for m in members if m.relation in ("son", "daughter") and m.age is not None):
+        for parent in parents:
+            if parent.age - child.age < 12:
+                problems.append(Problem("members", "child_not_younger", "warning", child.key))
+                break
+    return problems
+
+
+def is_blocking(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)

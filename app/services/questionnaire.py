@@ -1,0 +1,214 @@
+"""The household questionnaire as use cases: who may open a household, saving a section or a member
+against the version the form was made from, and submitting with a revision snapshot."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..domain.household_status import HouseholdStatus, check_move
+from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
+from ..domain.roles import Role
+from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
+from ..models.base import utcnow
+from . import audit
+from .overview import area_and_descendants
+
+EDITABLE = {HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED, HouseholdStatus.DRAFT, HouseholdStatus.RETURNED}
+# The columns each section writes; members have their own table.
+SECTION_FIELDS = {
+    "consent": ("consent_given", "union_council", "village", "address", "area_id", "gps_lat", "gps_lon", "gps_accuracy_m"),
+    "housing": ("tenure", "rooms", "roof", "walls", "toilet", "water", "electricity", "cooking_fuel"),
+    "assets": ("assets", "land_acres", "cattle", "buffalo", "goats_sheep"),
+    "income": ("main_income_source", "monthly_income", "has_bank_account", "bisp_beneficiary", "receives_remittances"),
+}
+MEMBER_FIELDS = ("name", "relation", "sex", "dob", "age_years", "cnic", "marital_status", "disability",
+                 "chronic_illness", "can_read", "education", "enrolled", "occupation", "employment", "monthly_income")
+
+
+def may_open(session: Session, user: User, household: Household) -> bool:
+    """Per record: an enumerator or supervisor only within their area; a citizen only their own household."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.CITIZEN:
+        return user.household_id == household.id
+    if user.role in (Role.ENUMERATOR, Role.SUPERVISOR) and user.area is not None:
+        return household.area_id in area_and_descendants(session, user.area)
+    return False
+
+
+def area_households(session: Session, user: User, *, status: str | None = None, cnic_prefix: str | None = None,
+                    limit: int = 50) -> list[Household]:
+    query = select(Household).where(Household.area_id.in_(area_and_descendants(session, user.area)))
+    if status:
+        query = query.where(Household.status == status)
+    if cnic_prefix:
+        query = query.where(Household.head_cnic.startswith(cnic_prefix))
+    return list(session.scalars(query.order_by(Household.updated_at.desc()).limit(limit)))
+
+
+def _move(session: Session, household: Household, target: HouseholdStatus, actor: User | None, reason: str) -> None:
+    previous = household.status
+    household.status = check_move(previous, target)
+    session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=target,
+                                      actor_id=actor.id if actor else None, reason=reason))
+
+
+def start_household(session: Session, enumerator: User, head_cnic: str) -> Household:
+    """A household met at the door with no online sign-up: a draft in the enumerator's area."""
+    household = Household(head_cnic=head_cnic, status=HouseholdStatus.DRAFT, area_id=enumerator.area_id,
+                          enumerator_id=enumerator.id, sections_saved={})
+    session.add(household)
+    session.flush()
+    session.add(HouseholdStatusChange(household_id=household.id, to_status=HouseholdStatus.DRAFT,
+                                      actor_id=enumerator.id, reason="started at the door"))
+    audit.record(session, "household.start", actor_id=enumerator.id, cnic=head_cnic, outcome=str(household.id))
+    session.commit()
+    return household
+
+
+@dataclass
+class SaveResult:
+    ok: bool
+    reason: str = ""  # conflict, not_editable
+    household: Household | None = None
+    changed: dict = field(default_factory=dict)  # on conflict: field -> (saved now, what the user sent)
+
+
+def _bump(session: Session, household: Household, expected_version: int, values: dict, actor: User,
+          section: str) -> bool:
+    """Write `values` only if nobody saved since the form was made; True when written."""
+    saved = dict(household.sections_saved or {})
+    saved[section] = utcnow().isoformat()
+    written = session.execute(
+        update(Household)
+        .where(Household.id == household.id, Household.version == expected_version)
+        .values(**values, sections_saved=saved, version=Household.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if written:
+        session.refresh(household)
+        if household.status in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
+            _move(session, household, HouseholdStatus.DRAFT, actor, "questionnaire started")
+        if actor.role == Role.CITIZEN:
+            household.self_declared = True
+        elif household.enumerator_id is None and actor.role == Role.ENUMERATOR:
+            household.enumerator_id = actor.id
+    return bool(written)
+
+
+def _conflict(session: Session, household: Household, fields: tuple[str, ...], sent: dict) -> SaveResult:
+    session.rollback()
+    session.refresh(household)
+    changed = {name: (getattr(household, name), sent.get(name)) for name in fields
+               if getattr(household, name) != sent.get(name)}
+    return SaveResult(False, "conflict", household, changed)
+
+
+def save_section(session: Session, household: Household, section: str, values: dict, *, expected_version: int,
+                 actor: User) -> SaveResult:
+    if household.status not in EDITABLE:
+        return SaveResult(False, "not_editable", household)
+    fields = SECTION_FIELDS[section]
+    values = {name: values.get(name) for name in fields}
+    if section == "consent" and values.get("consent_given") and household.consent_at is None:
+        values["consent_at"] = utcnow()
+    if not _bump(session, household, expected_version, values, actor, section):
+        return _conflict(session, household, fields, values)
+    audit.record(session, "household.save", actor_id=actor.id, cnic=household.head_cnic, outcome=section)
+    session.commit()
+    return SaveResult(True, household=household)
+
+
+def save_member(session: Session, household: Household, member_id: int | None, values: dict, *,
+                expected_version: int, actor: User) -> SaveResult:
+    """Add (member_id None) or edit a member; the household's version guards both."""
+    if household.status not in EDITABLE:
+        return SaveResult(False, "not_editable", household)
+    if not _bump(session, household, expected_version, {}, actor, "members"):
+        return _conflict(session, household, (), {})
+    if member_id is None:
+        position = (session.scalar(select(func.max(HouseholdMember.position))
+                                   .where(HouseholdMember.household_id == household.id)) or 0) + 1
+        member = HouseholdMember(household_id=household.id, position=position)
+        session.add(member)
+    else:
+        member = session.get(HouseholdMember, member_id)
+        if member is None or member.household_id != household.id:
+            session.rollback()
+            return SaveResult(False, "missing", household)
+    for name in MEMBER_FIELDS:
+        setattr(member, name, values.get(name))
+    audit.record(session, "household.member", actor_id=actor.id, cnic=household.head_cnic,
+                 outcome="added" if member_id is None else "edited")
+    session.commit()
+    return SaveResult(True, household=household)
+
+
+def remove_member(session: Session, household: Household, member_id: int, *, expected_version: int,
+                  actor: User) -> SaveResult:
+    if household.status not in EDITABLE:
+        return SaveResult(False, "not_editable", household)
+    member = session.get(HouseholdMember, member_id)
+    if member is None or member.household_id != household.id:
+        return SaveResult(False, "missing", household)
+    if not _bump(session, household, expected_version, {}, actor, "members"):
+        return _conflict(session, household, (), {})
+    session.delete(member)
+    audit.record(session, "household.member", actor_id=actor.id, cnic=household.head_cnic, outcome="removed")
+    session.commit()
+    return SaveResult(True, household=household)
+
+
+def open_problems(household: Household, today: date | None = None) -> list[Problem]:
+    today = today or date.today()
+    saved = household.sections_saved or {}
+    problems = [Problem(section, "not_saved") for section in SECTIONS[:-1] if section not in saved and section != "members"]
+    if household.consent_given is False:
+        problems.insert(0, Problem("consent", "no_consent"))
+    facts = [MemberFacts(key=m.id, relation=m.relation, sex=m.sex, age=age_on(m.dob, m.age_years, today),
+                         cnic=m.cnic, dob=m.dob) for m in household.members]
+    problems.extend(member_problems(facts, today))
+    return problems
+
+
+def snapshot(household: Household) -> dict:
+    def plain(value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    columns = [c.key for c in Household.__table__.columns]
+    return {
+        "household": {name: plain(getattr(household, name)) for name in columns},
+        "members": [{name: plain(getattr(m, name)) for name in ("id", "position", *MEMBER_FIELDS)}
+                    for m in household.members],
+    }
+
+
+def submit(session: Session, household: Household, *, expected_version: int, actor: User) -> SaveResult:
+    if household.status not in (HouseholdStatus.DRAFT, HouseholdStatus.RETURNED):
+        return SaveResult(False, "not_editable", household)
+    if is_blocking(open_problems(household)):
+        return SaveResult(False, "problems", household)
+    if not _bump(session, household, expected_version, {}, actor, "review"):
+        return _conflict(session, household, (), {})
+    number = (session.scalar(select(func.max(HouseholdRevision.number))
+                             .where(HouseholdRevision.household_id == household.id)) or 0) + 1
+    session.add(HouseholdRevision(household_id=household.id, number=number, snapshot=snapshot(household),
+                                  reason="submitted", created_by=actor.id))
+    _move(session, household, HouseholdStatus.SUBMITTED, actor,
+          "self-declared, awaiting field verification" if household.self_declared else "submitted")
+    household.return_reasons = None
+    audit.record(session, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
+    session.commit()
+    return SaveResult(True, household=household)
+
+
+def find_by_head_cnic(session: Session, user: User, cnic_prefix: str) -> list[Household]:
+    return area_households(session, user, cnic_prefix=cnic_prefix, limit=20)
+
+
+def citizen_household(session: Session, user: User) -> Household | None:
+    return session.get(Household, user.household_id) if user.household_id else None
+

@@ -1,0 +1,256 @@
+"""Views of the questionnaire: each parses the form, calls one service, renders the section."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from ..domain.questionnaire import SECTIONS, age_on, asks_enrolment, asks_marital_status
+from ..domain.roles import Role
+from ..extensions import db
+from ..i18n import current_language
+from ..idempotency import idempotent, new_key
+from ..models import Area, Household, HouseholdMember
+from ..rendering import htmx_redirect, render_page, wants_fragment
+from ..services import audit
+from ..services import questionnaire as service
+from . import bp
+from .choices import label_of, problem_text
+from .forms import AssetsForm, ConsentForm, HousingForm, IncomeForm, MemberForm
+
+SECTION_FORMS = {"consent": ConsentForm, "housing": HousingForm, "assets": AssetsForm, "income": IncomeForm}
+ROLES_BY_BLUEPRINT = {"enumerator_survey": (Role.ENUMERATOR, Role.ADMIN), "citizen_survey": (Role.CITIZEN,)}
+
+
+def _url(endpoint: str, **values) -> str:
+    return url_for(f"{request.blueprint}.{endpoint}", **values)
+
+
+@bp.app_context_processor
+def survey_helpers():
+    return {"new_idempotency_key": new_key, "survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS}
+
+
+def _household(household_id: int) -> Household:
+    """The household, if this user may open it here; otherwise 404, and the attempt is logged."""
+    if current_user.role not in ROLES_BY_BLUEPRINT.get(request.blueprint, ()):
+        abort(403)
+    household = db.session.get(Household, household_id)
+    if household is None or not service.may_open(db.session, current_user, household):
+        audit.record(db.session, "household.denied", actor_id=current_user.id,
+                     cnic=household.head_cnic if household else None, outcome=str(household_id))
+        db.session.commit()
+        abort(404)
+    return household
+
+
+def _context(household: Household, section: str, **extra) -> dict:
+    return {"household": household, "section": section, "problems": service.open_problems(household),
+            "reasons": household.return_reasons or {}, "editable": household.status in service.EDITABLE, **extra}
+
+
+def _fresh(form, household: Household):
+    form.version.data = str(household.version)
+    form.idempotency_key.data = new_key()
+    return form
+
+
+def _district_of(area: Area | None) -> Area | None:
+    while area is not None and area.level == "tehsil":
+        area = area.parent
+    return area if area is not None and area.level == "district" else None
+
+
+def _tehsil_choices(household: Household) -> list[SelectChoice]:
+    """The tehsils of the household's (or the enumerator's) district; all of Punjab, by district, when
+    neither is known (a citizen filling the questionnaire from home)."""
+    lang = current_language()
+    district = _district_of(household.area) or _district_of(current_user.area)
+    if district is not None:
+        tehsils = sorted((a for a in district.children if a.level == "tehsil"), key=lambda a: a.name_en)
+        options = [SelectChoice(a.code, a.name(lang)) for a in tehsils]
+    else:
+        tehsils = db.session.scalars(
+            select(Area).where(Area.level == "tehsil").options(selectinload(Area.parent))
+        ).all()
+        tehsils = sorted(tehsils, key=lambda a: (a.parent.name_en, a.name_en))
+        options = [SelectChoice(a.code, a.name(lang), optgroup=a.parent.name(lang)) for a in tehsils]
+    return [SelectChoice("", _("Choose"))] + options
+
+
+@bp.get("/<int:household_id>/")
+@login_required
+def start(household_id: int):
+    household = _household(household_id)
+    saved = household.sections_saved or {}
+    first_open = next((s for s in SECTIONS if s not in saved), "review")
+    return redirect(_url("section", household_id=household.id, section=first_open))
+
+
+@bp.route("/<int:household_id>/<section>", methods=["GET", "POST"])
+@login_required
+@idempotent
+def section(household_id: int, section: str):
+    if section == "members":
+        return members(household_id)
+    if section == "review":
+        return review(household_id)
+    if section not in SECTION_FORMS:
+        abort(404)
+    household = _household(household_id)
+    form_class = SECTION_FORMS[section]
+    form = form_class(obj=household) if request.method == "GET" else form_class()
+    if section == "consent":
+        form.tehsil.choices = _tehsil_choices(household)
+        if request.method == "GET" and household.area is not None and household.area.level == "tehsil":
+            form.tehsil.data = household.area.code
+    if request.method == "GET":
+        return render_page("survey/section.html", **_context(household, section, form=_fresh(form, household)))
+    if not form.validate():
+        return render_page("survey/section.html", "section_form", status=422,
+                           **_context(household, section, form=form))
+    result = service.save_section(db.session, household, section, _values(section, form), expected_version=form.expected_version(),
+                                  actor=current_user)
+    return _after_save(result, household, section, form)
+
+
+def _values(section: str, form) -> dict:
+    data = {name: getattr(form, name).data for name in service.SECTION_FIELDS[section] if hasattr(form, name)}
+    for name in data:
+        field = getattr(form, name)
+        if hasattr(field, "value") and type(field).__name__ == "YesNoField":
+            data[name] = field.value
+    if section == "consent":
+        area = db.session.query(Area).filter_by(code=form.tehsil.data).first() if form.tehsil.data else None
+        data["area_id"] = area.id if area is not None else None
+    return data
+
+
+def _after_save(result, household: Household, section: str, form):
+    if result.ok:
+        following = SECTIONS[SECTIONS.index(section) + 1]
+        target = _url("section", household_id=household.id, section=following)
+        return htmx_redirect(target) if wants_fragment() else redirect(target)
+    if result.reason == "conflict":
+        return _conflict_page(result, section, form)
+    abort(409)
+
+
+def _conflict_page(result, section: str, form, **extra):
+    """Told, not overwritten: the page shows what differs and keeps the user's answers in a form made
+    from the latest version, so saving again is a deliberate choice."""
+    household = result.household
+    form.version.data = str(household.version)
+    form.idempotency_key.data = new_key()
+    if section == "consent":
+        form.tehsil.choices = _tehsil_choices(household)
+    response = render_page("survey/conflict.html", status=409,
+                           **_context(household, section, changed=result.changed, form=form, **extra))
+    response.headers["HX-Retarget"] = "#main"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+def members(household_id: int):
+    household = _household(household_id)
+    form = MemberForm()
+    if request.method == "GET":
+        return render_page("survey/members.html", **_context(household, "members", form=_fresh(form, household),
+                                                               editing=None))
+    if not form.validate():
+        return render_page("survey/members.html", "member_form", status=422,
+                           **_context(household, "members", form=form, editing=None))
+    result = service.save_member(db.session, household, None, _member_values(form),
+                                 expected_version=form.expected_version(), actor=current_user)
+    return _after_member(result, household, form)
+
+
+def _member_values(form: MemberForm) -> dict:
+    values = {name: getattr(form, name).data for name in service.MEMBER_FIELDS}
+    for name in ("chronic_illness", "can_read", "enrolled"):
+        values[name] = getattr(form, name).value
+    values["chronic_illness"] = bool(values["chronic_illness"])
+    return values
+
+
+def _after_member(result, household: Household, form):
+    if result.ok:
+        db.session.refresh(household)
+        if wants_fragment():
+            return render_page("survey/members.html", "member_area",
+                               **_context(household, "members", form=_fresh(MemberForm(formdata=None), household),
+                                          editing=None))
+        return redirect(_url("section", household_id=household.id, section="members"))
+    if result.reason == "conflict":
+        return _conflict_page(result, "members", form, editing=None)
+    abort(409 if result.reason == "not_editable" else 404)
+
+
+@bp.route("/<int:household_id>/members/<int:member_id>", methods=["GET", "POST"])
+@login_required
+@idempotent
+def member(household_id: int, member_id: int):
+    household = _household(household_id)
+    existing = db.session.get(HouseholdMember, member_id)
+    if existing is None or existing.household_id != household.id:
+        abort(404)
+    if request.method == "GET":
+        form = _fresh(MemberForm(obj=existing), household)
+        return render_page("survey/members.html", "member_form",
+                           **_context(household, "members", form=form, editing=existing))
+    form = MemberForm()
+    if not form.validate():
+        return render_page("survey/members.html", "member_form", status=422,
+                           **_context(household, "members", form=form, editing=existing))
+    result = service.save_member(db.session, household, member_id, _member_values(form),
+                                 expected_version=form.expected_version(), actor=current_user)
+    return _after_member(result, household, form)
+
+
+@bp.post("/<int:household_id>/members/<int:member_id>/remove")
+@login_required
+@idempotent
+def remove_member(household_id: int, member_id: int):
+    household = _household(household_id)
+    form = MemberForm()
+    result = service.remove_member(db.session, household, member_id, expected_version=form.expected_version(),
+                                   actor=current_user)
+    return _after_member(result, household, form)
+
+
+@bp.post("/<int:household_id>/members/questions")
+@login_required
+def member_questions(household_id: int):
+    """Skip logic as the age is typed: which questions apply to this member."""
+    household = _household(household_id)
+    form = MemberForm()
+    form.validate()
+    age = age_on(form.dob.data, form.age_years.data, date.today())
+    return render_page("survey/members.html", "member_conditional",
+                       **_context(household, "members", form=form, editing=None,
+                                  ask_marital=asks_marital_status(age), ask_enrolment=asks_enrolment(age)))
+
+
+# --- review and submit ---------------------------------------------------------------------------
+
+
+def review(household_id: int):
+    household = _household(household_id)
+    form = MemberForm(formdata=None) if request.method == "GET" else MemberForm()
+    if request.method == "GET":
+        return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household)))
+    result = service.submit(db.session, household, expected_version=form.expected_version(), actor=current_user)
+    if result.ok:
+        target = url_for("enumerator.home") if current_user.role != Role.CITIZEN else url_for("public.me")
+        return htmx_redirect(target) if wants_fragment() else redirect(target)
+    if result.reason == "conflict":
+        return redirect(_url("section", household_id=household.id, section="review"))
+    return render_page("survey/review.html", status=422, **_context(household, "review", form=_fresh(form, household)))

@@ -1,0 +1,50 @@
+"""A phone on a weak connection sends one save fifty times at once: exactly one change."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import limiter
+from app.models import Household, HouseholdMember, IdempotentRequest
+from tests.conftest import PASSWORD, Browserish
+from tests.survey_helpers import HEAD, form_of, start_household
+
+
+def test_fifty_concurrent_replays_of_one_save_leave_exactly_one_change(app, make_user, db, is_postgres):
+    if not is_postgres:
+        pytest.skip("the race is decided by PostgreSQL's unique index; run with TEST_DATABASE_URL")
+    enumerator = make_user("enumerator", cnic="35202-0000001-1", area="Lahore")
+    browser = Browserish(app.test_client())
+    browser.get("/login")
+    browser.post("/login", data={"cnic": enumerator.cnic, "password": PASSWORD})
+    base = start_household(browser)
+    _, hidden = form_of(browser, f"{base}/members")
+    cookie = browser.client.get_cookie("pser_session").value
+    data = {**hidden, **HEAD}
+    barrier = threading.Barrier(50)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def replay():
+        phone = app.test_client()
+        phone.set_cookie("pser_session", cookie)
+        barrier.wait()
+        response = phone.post(f"{base}/members", data=data)
+        with lock:
+            statuses.append(response.status_code)
+
+    limiter.enabled = False
+    try:
+        threads = [threading.Thread(target=replay) for _ in range(50)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        limiter.enabled = True
+    assert statuses == [302] * 50, statuses
+    assert db.scalar(select(func.count()).select_from(HouseholdMember)) == 1
+    assert db.scalar(select(func.count()).select_from(IdempotentRequest)) == 1
+    assert db.scalars(select(Household.version)).one() == 2
