@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..domain.questionnaire import SECTIONS, age_on, asks_enrolment, asks_marital_status
+from ..domain.questionnaire import MARITAL_MIN_AGE, SCHOOL_AGES, SECTIONS, age_on
 from ..domain.roles import Role
 from ..extensions import db
 from ..i18n import current_language
@@ -33,7 +33,15 @@ def _url(endpoint: str, **values) -> str:
 
 @bp.app_context_processor
 def survey_helpers():
-    return {"new_idempotency_key": new_key, "survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS}
+    return {"new_idempotency_key": new_key, "member_age": _member_age, "rules": SKIP_RULES, "survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS}
+
+
+SKIP_RULES = {"marital_min": MARITAL_MIN_AGE, "school_min": SCHOOL_AGES.start, "school_max": SCHOOL_AGES.stop - 1}
+
+
+def _member_age(form) -> int | None:
+    return age_on(form.dob.data if isinstance(form.dob.data, date) else None, form.age_years.data
+                  if isinstance(form.age_years.data, int) else None, date.today())
 
 
 def _household(household_id: int) -> Household:
@@ -185,9 +193,13 @@ def _after_member(result, household: Household, form):
     if result.ok:
         db.session.refresh(household)
         if wants_fragment():
-            return render_page("survey/members.html", "member_area",
-                               **_context(household, "members", form=_fresh(MemberForm(formdata=None), household),
-                                          editing=None))
+            # The list and a fresh form (new version, new key) replace the whole member area.
+            response = render_page("survey/members.html", "member_area",
+                                   **_context(household, "members", form=_fresh(MemberForm(formdata=None), household),
+                                              editing=None))
+            response.headers["HX-Retarget"] = "#member-area"
+            response.headers["HX-Reswap"] = "outerHTML"
+            return response
         return redirect(_url("section", household_id=household.id, section="members"))
     if result.reason == "conflict":
         return _conflict_page(result, "members", form, editing=None)
@@ -224,19 +236,6 @@ def remove_member(household_id: int, member_id: int):
     result = service.remove_member(db.session, household, member_id, expected_version=form.expected_version(),
                                    actor=current_user)
     return _after_member(result, household, form)
-
-
-@bp.post("/<int:household_id>/members/questions")
-@login_required
-def member_questions(household_id: int):
-    """Skip logic as the age is typed: which questions apply to this member."""
-    household = _household(household_id)
-    form = MemberForm()
-    form.validate()
-    age = age_on(form.dob.data, form.age_years.data, date.today())
-    return render_page("survey/members.html", "member_conditional",
-                       **_context(household, "members", form=form, editing=None,
-                                  ask_marital=asks_marital_status(age), ask_enrolment=asks_enrolment(age)))
 
 
 # --- review and submit ---------------------------------------------------------------------------

@@ -53,3 +53,35 @@
     }, function () { button.setAttribute("aria-invalid", "true"); }, { enableHighAccuracy: true, timeout: 20000 });
   });
 })();
+
+/* Skip logic of the member form: questions that apply only from an age (data-ask-from / data-ask-to) are
+   shown or hidden as the date of birth or the age is typed. The server applies the same rules on save. */
+(function () {
+  "use strict";
+  var DIGITS = { "۰": 0, "۱": 1, "۲": 2, "۳": 3, "۴": 4, "۵": 5, "۶": 6, "۷": 7, "۸": 8, "۹": 9 };
+  function latin(text) { return String(text).replace(/[۰-۹]/g, function (d) { return DIGITS[d]; }); }
+  function ageOf(form) {
+    var dob = form.querySelector("[name=dob]"), age = form.querySelector("[name=age_years]");
+    if (dob && dob.value) {
+      var parts = latin(dob.value).split("-");
+      if (parts.length === 3) {
+        var now = new Date(), y = +parts[0], m = +parts[1], d = +parts[2];
+        var years = now.getFullYear() - y;
+        if (now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d)) { years -= 1; }
+        if (!isNaN(years)) { return years; }
+      }
+    }
+    if (age && age.value) { var n = parseInt(latin(age.value), 10); if (!isNaN(n)) { return n; } }
+    return null;
+  }
+  function apply(form) {
+    var years = ageOf(form);
+    form.querySelectorAll("[data-ask-from]").forEach(function (el) {
+      var from = +el.getAttribute("data-ask-from"), to = el.hasAttribute("data-ask-to") ? +el.getAttribute("data-ask-to") : 999;
+      el.hidden = years === null ? el.getAttribute("data-ask-unknown") !== "true" : (years < from || years > to);
+    });
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.name === "dob" || e.target.name === "age_years") { apply(e.target.form); }
+  });
+})();
