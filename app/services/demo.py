@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
-from ..models import Area, Household, HouseholdStatusChange, User
+from ..models import Area, Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
 from .areas import find_area
+from .questionnaire import snapshot
 from .credentials import hash_password
 from .users import create_user
 
@@ -18,6 +20,7 @@ DEMO_ACCOUNTS = (
     # role, CNIC, name, area
     (Role.CITIZEN, "35202-1111111-1", "Ahmad Raza", "Lahore"),
     (Role.ENUMERATOR, "35202-2222222-3", "Sana Tariq", "Lahore"),
+    (Role.ENUMERATOR, "36302-6666666-9", "Bilal Ahmed", "Multan"),
     (Role.SUPERVISOR, "35202-3333333-5", "Imran Qureshi", "Lahore"),
     (Role.HELPDESK, "35202-4444444-6", "Ayesha Malik", "Lahore"),
     (Role.ADMIN, "35202-5555555-7", "Farhan Siddiqui", None),
@@ -61,8 +64,10 @@ def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> i
         state = states[i % len(states)]
         area = lahore if i % 3 == 0 else rng.choice(districts)
         cnic = _unused_cnic(session, rng)
-        household = Household(head_cnic=cnic, status=state, area=area)
         name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        household = Household(head_cnic=cnic, status=state, area=area, sections_saved={})
+        if state not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
+            _fill_questionnaire(household, name, cnic, rng)
         user = User(
             cnic=cnic, full_name=name, role=Role.CITIZEN, password_hash=password_hash, network="jazz",
             mobile=f"030{rng.randrange(10**8):08d}", household=household,
@@ -73,9 +78,49 @@ def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> i
         for step in _PATHS[state]:
             session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=step, reason="demo"))
             previous = step
+        if state in (HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED,
+                     HouseholdStatus.REJECTED):
+            session.add(HouseholdRevision(household_id=household.id, number=1, snapshot=snapshot(household),
+                                          reason="submitted"))
         made += 1
     session.commit()
     return made
+
+
+def _fill_questionnaire(household: Household, head_name: str, head_cnic: str, rng: random.Random) -> None:
+    """Answers a field team would have recorded: a tehsil, a family, housing, assets and income."""
+    tehsils = [a for a in household.area.children if a.level == "tehsil"] if household.area else []
+    if tehsils:
+        household.area = rng.choice(tehsils)
+    today = date.today()
+    head_age = rng.randrange(25, 70)
+    household.members = [
+        HouseholdMember(position=1, name=head_name, relation="head", sex="male" if int(head_cnic[-1]) % 2 else "female",
+                        dob=today.replace(year=today.year - head_age, day=1), cnic=head_cnic, marital_status="married",
+                        disability="none", chronic_illness=False, can_read=rng.random() < 0.6, education="primary",
+                        employment="daily_wage", monthly_income=rng.randrange(15, 60) * 1000),
+    ]
+    for position in range(2, rng.randrange(3, 8)):
+        age = rng.randrange(1, max(2, head_age - 15))
+        household.members.append(HouseholdMember(
+            position=position, name=rng.choice(_FIRST), relation=rng.choice(("son", "daughter")),
+            sex=rng.choice(("male", "female")), age_years=age, marital_status=None if age < 10 else "never_married",
+            disability=rng.choice(("none",) * 9 + ("lower_limb",)), chronic_illness=False, can_read=age > 7,
+            education="none" if age < 6 else "primary", enrolled=(rng.random() < 0.7) if 4 <= age <= 16 else None,
+            employment="student" if age < 17 else "unemployed"))
+    household.consent_given, household.union_council, household.village = True, f"UC {rng.randrange(1, 150)}", "Demo"
+    household.tenure, household.rooms = rng.choice(("owned", "rented")), rng.randrange(1, 5)
+    household.roof, household.walls = rng.choice(("rcc", "iron_sheet", "thatch_mud")), rng.choice(("burnt_brick", "mud_brick"))
+    household.toilet, household.water = rng.choice(("flush_pit", "dry_pit", "none")), rng.choice(("hand_pump", "piped"))
+    household.electricity, household.cooking_fuel = "grid", rng.choice(("lpg", "wood", "gas_pipeline"))
+    household.assets = rng.sample(("tv", "fridge", "motorcycle", "smartphone"), rng.randrange(0, 4))
+    household.land_acres, household.cattle, household.buffalo, household.goats_sheep = 0.0, rng.randrange(0, 3), 0, rng.randrange(0, 6)
+    household.main_income_source, household.monthly_income = "wages", rng.randrange(15, 90) * 1000
+    household.has_bank_account, household.bisp_beneficiary, household.receives_remittances = False, rng.random() < 0.4, False
+    household.sections_saved = {s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")}
+    if household.status == HouseholdStatus.RETURNED:
+        household.return_reasons = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
+                                    "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
 
 
 def _unused_cnic(session: Session, rng: random.Random) -> str:

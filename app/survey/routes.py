@@ -164,6 +164,27 @@ def _conflict_page(result, section: str, form, **extra):
     return response
 
 
+@bp.post("/<int:household_id>/<section>/check")
+@login_required
+def check(household_id: int, section: str):
+    """Validation as the user leaves a field: the form block with its messages, 422 while any stands.
+    Nothing is saved; the page swaps in only the message of the field that changed."""
+    household = _household(household_id)
+    if section == "members":
+        form = MemberForm()
+        ok = form.validate()
+        return render_page("survey/members.html", "member_form", status=200 if ok else 422,
+                           **_context(household, "members", form=form, editing=None))
+    if section not in SECTION_FORMS:
+        abort(404)
+    form = SECTION_FORMS[section]()
+    if section == "consent":
+        form.tehsil.choices = _tehsil_choices(household)
+    ok = form.validate()
+    return render_page("survey/section.html", "section_form", status=200 if ok else 422,
+                       **_context(household, section, form=form))
+
+
 # --- members -------------------------------------------------------------------------------------
 
 

@@ -272,3 +272,40 @@ def test_consent_location_requires_a_tehsil_of_the_district(app, client, enumera
     response = client.client.post(f"{base}/consent", data={**hidden, "consent_given": "yes", "tehsil": "TSL-MUL-01"})
     assert response.status_code == 422
     assert html_escape(urdu(app, "Choose the tehsil.")) in page_text(response)
+
+
+def test_a_field_is_checked_as_the_enumerator_leaves_it_and_nothing_is_saved(app, client, enumerator, db):
+    base = start_household(client)
+    html, hidden = form_of(client, f"{base}/housing")
+    assert f'hx-post="{base}/housing/check"' in html and 'hx-select="#rooms-feedback"' in html
+    response = client.client.post(f"{base}/housing/check", data={**hidden, "rooms": "۹۹"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert html_escape(urdu(app, "Enter a number from %(min)s to %(max)s.", min=1, max=50)) in page_text(response)
+    assert 'id="rooms-feedback"' in page_text(response)
+    members = client.client.post(f"{base}/members/check", data={**hidden, "dob": "2999-01-01"}, headers={"HX-Request": "true"})
+    assert members.status_code == 422 and 'id="dob-error"' in page_text(members)
+    assert db.scalars(select(Household.version)).one() == 1
+
+
+def test_a_returned_household_shows_the_reason_per_section_and_can_be_resubmitted(app, client, enumerator, db):
+    from sqlalchemy import update
+
+    base = start_household(client)
+    fill_all(client, base)
+    _, hidden = form_of(client, f"{base}/review")
+    client.client.post(f"{base}/review", data=hidden)
+    # A supervisor returns it (the supervisor's screens arrive with their own issue).
+    db.execute(update(Household).values(status="returned", return_reasons={"housing": "Rooms: we counted 2, not 3."}))
+    db.commit()
+    housing = page_text(client.get(f"{base}/housing"))
+    assert "Rooms: we counted 2, not 3." in housing
+    assert "Rooms: we counted" not in page_text(client.get(f"{base}/assets"))
+    assert urdu(app, "Survey returned for correction") in page_text(client.get("/enumerator/?state=returned"))
+    _, hidden = form_of(client, f"{base}/housing")
+    assert client.client.post(f"{base}/housing", data={**hidden, **HOUSING, "rooms": "2"}).status_code == 302
+    _, hidden = form_of(client, f"{base}/review")
+    assert client.client.post(f"{base}/review", data=hidden).status_code == 302
+    db.expire_all()
+    household = db.scalars(select(Household)).one()
+    assert household.status == "submitted" and household.return_reasons is None
+    assert [r.number for r in db.scalars(select(HouseholdRevision).order_by(HouseholdRevision.number))] == [1, 2]
