@@ -32,7 +32,7 @@ def _cnic_prefix(text: str) -> str:
     return digits
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @role_required(Role.ENUMERATOR, Role.ADMIN)
 def home():
     if current_user.area is None:
@@ -41,7 +41,7 @@ def home():
     state = request.args.get("state") or None
     if state not in {s.value for s in TABS}:
         state = None
-    query = (request.args.get("q") or "")[:20]
+    query = (request.form.get("q") or "")[:20] if request.method == "POST" else ""
     prefix = _cnic_prefix(query)
     households = area_households(db.session, current_user, status=state, cnic_prefix=prefix or None)
     context = {"area": current_user.area, "counts": households_by_status(db.session, current_user.area),

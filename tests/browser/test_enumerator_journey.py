@@ -67,6 +67,7 @@ def test_enumerator_surveys_five_members_with_the_network_dropping(app, live_ser
     page.locator("#login-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/enumerator/$"))
 
+    page.get_by_text(urdu(app, "Start a new household")).click()
     page.get_by_label(urdu(app, "CNIC of the head of household")).fill("۳۵۲۰۲۷۷۷۷۷۷۷۱")
     page.get_by_role("button", name=urdu(app, "Start the questionnaire")).click()
     page.wait_for_url(re.compile(r"/consent$"))

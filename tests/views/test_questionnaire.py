@@ -204,11 +204,12 @@ def test_enumerator_home_lists_area_households_by_state_and_searches_by_cnic(cli
     start_household(client, head_cnic="35202-8888888-1")
     html = page_text(client.get("/enumerator/"))
     assert "35202-7777777-1" in html and "35202-8888888-1" in html
-    found = client.get("/enumerator/?q=3520288", headers={"HX-Request": "true"})
+    found = client.post("/enumerator/", data={"q": "۳۵۲۰۲۸۸"}, htmx=True)
     assert found.status_code == 200
     fragment = page_text(found)
     assert fragment.strip().startswith('<div id="household-list"')
     assert "35202-8888888-1" in fragment and "35202-7777777-1" not in fragment
+    assert "q=" not in page_text(client.get("/enumerator/"))
     drafts = page_text(client.get("/enumerator/?state=submitted"))
     assert "35202-8888888-1" not in drafts
 
