@@ -1,6 +1,7 @@
 """Forms of the questionnaire's sections. Numbers and dates accept Urdu digits; every message is translated."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -64,11 +65,13 @@ class NumberField(Field):
         if not text:
             self.data = None
             return
-        try:
-            self.data = float(text) if self.decimal else int(text)
-        except ValueError:
+        # Plain digits with an optional decimal part: no exponents, no NaN or infinity, nothing Python
+        # would accept but a person would not have meant.
+        pattern = r"-?\d{1,9}(\.\d{1,6})?" if self.decimal else r"-?\d{1,9}"
+        if not re.fullmatch(pattern, text):
             self.data = None
-            raise ValueError(_l("Enter a number, for example 3.") if not self.decimal else _l("Enter a number, for example 2.5.")) from None
+            raise ValueError(_l("Enter a number, for example 3.") if not self.decimal else _l("Enter a number, for example 2.5."))
+        self.data = float(text) if self.decimal else int(text)
 
     def pre_validate(self, form):
         if self.data is None:

@@ -262,15 +262,43 @@ def remove_member(household_id: int, member_id: int):
 # --- review and submit ---------------------------------------------------------------------------
 
 
+def _answer_text(field) -> str:
+    """An answer as the summary shows it: the label of a choice, Yes or No, a list, or the value."""
+    kind = type(field).__name__
+    if kind == "ChoiceField":
+        return label_of(field.options, field.data)
+    if kind == "YesNoField":
+        return {"yes": _("Yes"), "no": _("No")}.get(field.data, "")
+    if kind == "CheckboxesField":
+        separator = "، " if current_language() == "ur" else ", "
+        return separator.join(label_of("assets", key) for key in (field.data or []))
+    return "" if field.data is None else str(field.data)
+
+
+def _summary(household: Household) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every answer, section by section, for the review page."""
+    sections = []
+    for name, form_class in SECTION_FORMS.items():
+        form = form_class(obj=household, formdata=None, meta={"csrf": False})
+        rows = [(field.label.text, _answer_text(field)) for field in form
+                if field.type not in ("HiddenField", "CSRFTokenField") and field.name != "tehsil"]
+        if name == "consent" and household.area is not None:
+            rows.insert(1, (_("Tehsil"), household.area.name(current_language())))
+        sections.append((name, rows))
+    return sections
+
+
 def review(household_id: int):
     household = _household(household_id)
     form = MemberForm(formdata=None) if request.method == "GET" else MemberForm()
     if request.method == "GET":
-        return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household)))
+        return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household),
+                                                            summary=_summary(household)))
     result = service.submit(db.session, household, expected_version=form.expected_version(), actor=current_user)
     if result.ok:
         target = url_for("enumerator.home") if current_user.role != Role.CITIZEN else url_for("public.me")
         return htmx_redirect(target) if wants_fragment() else redirect(target)
     if result.reason == "conflict":
         return redirect(_url("section", household_id=household.id, section="review"))
-    return render_page("survey/review.html", status=422, **_context(household, "review", form=_fresh(form, household)))
+    return render_page("survey/review.html", status=422, **_context(household, "review", form=_fresh(form, household),
+                                                                    summary=_summary(household)))
