@@ -65,6 +65,15 @@ def init_cli(app: Flask) -> None:
             raise click.UsageError(str(error)) from None
         click.echo(f"created {user.role} {user.cnic} ({user.full_name}){' in ' + found.name_en if found else ''}")
 
+    @app.cli.command("clean-up")
+    @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
+    def clean_up_command(replay_days: int) -> None:
+        """Delete old replay keys, expired one-time codes and long-closed sessions (run daily)."""
+        from .services.housekeeping import clean_up
+
+        for what, count in clean_up(db.session, replay_days=replay_days).items():
+            click.echo(f"{what}: {count} removed")
+
     @app.cli.group()
     def translate() -> None:
         """Translation commands: extract, update, compile (pybabel)."""

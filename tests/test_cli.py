@@ -64,3 +64,20 @@ def test_seed_demo_creates_accounts_of_every_role_and_households_in_every_state(
     assert states == {"registered", "scheduled", "draft", "submitted", "returned", "verified", "rejected"}
     again = app.test_cli_runner().invoke(args=["seed-demo", "--households", "0"])
     assert again.exit_code == 0
+
+
+def test_clean_up_removes_old_replay_keys_and_keeps_recent_ones(app, db):
+    from datetime import timedelta
+
+    from app.models import IdempotentRequest
+    from app.models.base import utcnow
+
+    db.add_all([
+        IdempotentRequest(key="old-key-0123456789", path="/x", status=204, created_at=utcnow() - timedelta(days=8)),
+        IdempotentRequest(key="new-key-0123456789", path="/x", status=204, created_at=utcnow()),
+    ])
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["clean-up"])
+    assert result.exit_code == 0 and "replay keys: 1 removed" in result.output
+    db.expire_all()
+    assert db.scalars(select(IdempotentRequest.key)).all() == ["new-key-0123456789"]
