@@ -112,7 +112,9 @@ def test_an_already_registered_cnic_is_refused_with_a_clear_message(app, client,
     html = page_text(response)
     assert urdu(app, "This CNIC is already registered. Sign in, or check your status. If you did not register it, file a complaint.") in html
     assert db.scalar(select(func.count()).select_from(User)) == 1
-    outcomes = db.scalars(select(AuditEntry.outcome).where(AuditEntry.action == "registration")).all()
+    outcomes = db.scalars(
+        select(AuditEntry.outcome).where(AuditEntry.action == "registration").order_by(AuditEntry.id)
+    ).all()
     assert outcomes == ["created", "duplicate"]
 
 
