@@ -54,6 +54,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .stage_texts import init_stage_texts
 
     init_stage_texts(app)
+    from .complaint_texts import init_complaint_texts
+
+    init_complaint_texts(app)
+    from .idempotency import new_key
+
+    app.jinja_env.globals["new_idempotency_key"] = new_key
 
     from .auth.sessions import init_login
 

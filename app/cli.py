@@ -65,6 +65,15 @@ def init_cli(app: Flask) -> None:
             raise click.UsageError(str(error)) from None
         click.echo(f"created {user.role} {user.cnic} ({user.full_name}){' in ' + found.name_en if found else ''}")
 
+    @app.cli.command("escalate")
+    def escalate_command() -> None:
+        """Escalate complaints past their deadline to a supervisor of the district (or an admin), and close
+        resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes)."""
+        from .services.complaints import escalate_overdue
+
+        escalated, closed = escalate_overdue(db.session)
+        click.echo(f"escalated: {escalated}, closed: {closed}")
+
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
     def clean_up_command(replay_days: int) -> None:

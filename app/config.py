@@ -1,8 +1,11 @@
 """Settings read from the environment, with safe defaults for a laptop and strict checks for production."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+
+from .domain.complaints import DEFAULT_DEADLINE_DAYS
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -70,6 +73,11 @@ def from_environment() -> dict:
         "OTP_RESEND_COOLDOWN_SECONDS": _int("OTP_RESEND_COOLDOWN_SECONDS", 60),
         "OTP_MAX_SENDS": _int("OTP_MAX_SENDS", 5),
         "UNVERIFIED_ACCOUNT_TTL_SECONDS": _int("UNVERIFIED_ACCOUNT_TTL_SECONDS", 24 * 3600),
+        "COMPLAINT_LIMIT": os.environ.get("COMPLAINT_LIMIT", "5 per hour"),
+        "TRACK_LIMIT": os.environ.get("TRACK_LIMIT", "10 per minute"),
+        "COMPLAINT_MAX_OPEN": _int("COMPLAINT_MAX_OPEN", 3),
+        # Days to resolve, per category; COMPLAINT_DEADLINE_DAYS='{"privacy": 2}' overrides some of them.
+        "COMPLAINT_DEADLINE_DAYS": {**DEFAULT_DEADLINE_DAYS, **json.loads(os.environ.get("COMPLAINT_DEADLINE_DAYS") or "{}")},
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 15 * 60),
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/plain"],

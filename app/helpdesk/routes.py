@@ -1,18 +1,198 @@
-"""The helpdesk home: the registry at a glance for the agent."""
+"""The helpdesk: the complaint queue against deadlines, one complaint and its actions, the citizen look-up
+and a small dashboard. Every view checks access per record; every look at personal data is audited."""
 from __future__ import annotations
 
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.sessions import role_required
+from ..complaint_texts import CATEGORY_NAMES, STATE_NAMES
+from ..domain.complaints import MOVES, ComplaintState, is_overdue
 from ..domain.roles import Role
 from ..extensions import db
+from ..i18n import current_language
+from ..models import Area, Complaint
+from ..models.base import utcnow
 from ..rendering import render_page
-from ..services.overview import households_by_status
+from ..services import audit
+from ..services import complaints as service
+from ..services.areas import districts
 from . import bp
+from .forms import AssignForm, ContactForm, LinkForm, LookupForm, MessageForm, ResurveyForm, StateForm
+
+STAFF = (Role.HELPDESK, Role.SUPERVISOR, Role.ADMIN)
 
 
 @bp.get("/")
-@role_required(Role.HELPDESK, Role.ADMIN)
+@role_required(*STAFF)
 def home():
-    counts = households_by_status(db.session, current_user.area)
-    return render_page("helpdesk/home.html", area=current_user.area, counts=counts)
+    args = request.args
+    district = db.session.scalars(select(Area).where(Area.code == args.get("district"))).first() if args.get("district") else None
+    flt = service.QueueFilter(state=args.get("state") if args.get("state") in STATE_NAMES else None,
+                              category=args.get("category") if args.get("category") in CATEGORY_NAMES else None,
+                              district_id=district.id if district else None, overdue=args.get("overdue") == "1",
+                              mine=args.get("mine") == "1")
+    complaints = service.queue(db.session, current_user, flt)
+    lang = current_language()
+    return render_page("helpdesk/queue.html", "queue", complaints=complaints, flt=flt, now=utcnow(),
+                       district_code=district.code if district else "",
+                       districts=[(a.code, a.name(lang)) for a in districts(db.session)],
+                       is_overdue=is_overdue)
+
+
+def _complaint(complaint_id: int) -> Complaint:
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None or not service.may_handle(db.session, current_user, complaint):
+        audit.record(db.session, "complaint.denied", actor_id=current_user.id, outcome=str(complaint_id))
+        db.session.commit()
+        abort(404)
+    return complaint
+
+
+def _forms(complaint: Complaint, **overrides) -> dict:
+    assign = AssignForm(formdata=None)
+    assign.agent.choices = [SelectChoice(str(current_user.id), _("Myself"))] + [
+        SelectChoice(str(a.id), a.full_name) for a in service.agents(db.session) if a.id != current_user.id]
+    state = StateForm(formdata=None)
+    state.target.choices = [SelectChoice(s.value, STATE_NAMES[s.value])
+                            for s in MOVES[ComplaintState(complaint.state)] if s != ComplaintState.ASSIGNED]
+    forms = {"assign_form": assign, "state_form": state, "message_form": MessageForm(formdata=None),
+             "resurvey_form": ResurveyForm(formdata=None), "contact_form": ContactForm(formdata=None),
+             "link_form": LinkForm(formdata=None)}
+    forms.update(overrides)
+    if "state_form" in overrides:
+        overrides["state_form"].target.choices = state.target.choices
+    if "assign_form" in overrides:
+        overrides["assign_form"].agent.choices = assign.agent.choices
+    return forms
+
+
+def _page(complaint: Complaint, status: int = 200, **overrides):
+    return render_page("helpdesk/complaint.html", status=status, complaint=complaint, now=utcnow(),
+                       is_overdue=is_overdue, **_forms(complaint, **overrides))
+
+
+@bp.get("/complaints/<int:complaint_id>")
+@role_required(*STAFF)
+def complaint(complaint_id: int):
+    item = _complaint(complaint_id)
+    audit.record(db.session, "complaint.view", actor_id=current_user.id, cnic=item.cnic, outcome=item.tracking_no)
+    db.session.commit()
+    return _page(item)
+
+
+def _back(item: Complaint):
+    return redirect(url_for("helpdesk.complaint", complaint_id=item.id))
+
+
+@bp.post("/complaints/<int:complaint_id>/assign")
+@role_required(*STAFF)
+def assign(complaint_id: int):
+    item = _complaint(complaint_id)
+    form = AssignForm()
+    from ..models import User
+
+    agent = db.session.get(User, int(form.agent.data)) if (form.agent.data or "").isdigit() else None
+    if not form.validate() or agent is None or agent.role not in STAFF:
+        form.agent.errors = [_("Choose who takes the complaint.")]
+        return _page(item, 422, assign_form=form)
+    try:
+        service.assign(db.session, item, agent, current_user)
+    except service.ComplaintActionError:
+        abort(409)
+    return _back(item)
+
+
+@bp.post("/complaints/<int:complaint_id>/state")
+@role_required(*STAFF)
+def change_state(complaint_id: int):
+    item = _complaint(complaint_id)
+    form = StateForm()
+    if not form.validate() or form.target.data not in STATE_NAMES:
+        form.target.errors = form.target.errors or [_("Choose the new state.")]
+        return _page(item, 422, state_form=form)
+    try:
+        service.change_state(db.session, item, form.target.data, current_user, text=form.text.data)
+    except service.ComplaintActionError as error:
+        message = {"resolution_needed": _("Write the resolution: the citizen reads it."),
+                   "bad_move": _("The complaint cannot move to this state now.")}.get(error.code)
+        form.text.errors = [message] if error.code == "resolution_needed" else []
+        form.target.errors = [message] if error.code != "resolution_needed" else []
+        return _page(db.session.get(Complaint, complaint_id), 422, state_form=form)
+    return _back(item)
+
+
+@bp.post("/complaints/<int:complaint_id>/message")
+@role_required(*STAFF)
+def message(complaint_id: int):
+    item = _complaint(complaint_id)
+    form = MessageForm()
+    if not form.validate():
+        return _page(item, 422, message_form=form)
+    service.add_message(db.session, item, current_user, form.text.data, public=form.public.data)
+    return _back(item)
+
+
+@bp.post("/complaints/<int:complaint_id>/resurvey")
+@role_required(*STAFF)
+def resurvey(complaint_id: int):
+    item = _complaint(complaint_id)
+    form = ResurveyForm()
+    if not form.validate():
+        return _page(item, 422, resurvey_form=form)
+    if not service.request_resurvey(db.session, item, current_user, form.reason.data):
+        form.reason.errors = [_("No household is registered with this CNIC: ask the citizen to register first.")]
+        return _page(item, 422, resurvey_form=form)
+    return _back(item)
+
+
+@bp.post("/complaints/<int:complaint_id>/contact")
+@role_required(*STAFF)
+def contact(complaint_id: int):
+    item = _complaint(complaint_id)
+    form = ContactForm()
+    if not form.validate():
+        return _page(item, 422, contact_form=form)
+    service.correct_contact(db.session, item, form.mobile.data, current_user)
+    return _back(item)
+
+
+@bp.post("/complaints/<int:complaint_id>/link")
+@role_required(*STAFF)
+def link(complaint_id: int):
+    item = _complaint(complaint_id)
+    form = LinkForm()
+    if not form.validate():
+        return _page(item, 422, link_form=form)
+    original = db.session.scalars(select(Complaint).where(Complaint.tracking_no == form.tracking_no.data)).first()
+    if original is None or original.id == item.id or not service.may_handle(db.session, current_user, original):
+        form.tracking_no.errors = [_("No other complaint has this tracking number.")]
+        return _page(item, 422, link_form=form)
+    service.link_duplicate(db.session, item, original, current_user)
+    return _back(item)
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+@role_required(*STAFF)
+def lookup():
+    form = LookupForm()
+    if request.method == "POST" and form.validate():
+        view = service.look_up_citizen(db.session, form.cnic.data, reason=form.reason.data, actor=current_user,
+                                       ip=request.remote_addr)
+        return render_page("helpdesk/lookup.html", "lookup_result", form=form, view=view)
+    return render_page("helpdesk/lookup.html", "lookup_result", status=422 if request.method == "POST" else 200,
+                       form=form, view=None)
+
+
+@bp.get("/dashboard")
+@role_required(*STAFF)
+def dashboard():
+    from ..complaint_texts import complaint_category, complaint_state
+
+    data = service.dashboard(db.session, current_user)
+    return render_page("helpdesk/dashboard.html", data=data,
+                       category_rows=[(complaint_category(k), v) for k, v in data.by_category.items()],
+                       state_rows=[(complaint_state(k), v) for k, v in data.by_state.items()])

@@ -1,6 +1,7 @@
 """The registry's tables as typed SQLAlchemy models; import from here."""
 from .area import Area
 from .audit import AuditEntry
+from .complaint import Complaint, ComplaintEvent
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .messaging import OtpChallenge, SmsMessage
@@ -9,6 +10,8 @@ from .user import LoginSession, User
 __all__ = [
     "Area",
     "AuditEntry",
+    "Complaint",
+    "ComplaintEvent",
     "Household",
     "HouseholdMember",
     "HouseholdRevision",

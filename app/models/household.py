@@ -61,6 +61,9 @@ class Household(db.Model):
     receives_remittances: Mapped[bool | None] = mapped_column()
     # Which sections were saved, and a supervisor's reasons per section when returned.
     sections_saved: Mapped[dict | None] = mapped_column(JSON)
+    # Set when the helpdesk asks for a new visit; the area's enumerators see it on their list.
+    resurvey_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resurvey_reason: Mapped[str | None] = mapped_column(String(300))
     return_reasons: Mapped[dict | None] = mapped_column(JSON)
 
     area = relationship("Area")

@@ -241,7 +241,10 @@ def me():
             .where(HouseholdStatusChange.household_id == household.id)
             .order_by(HouseholdStatusChange.at, HouseholdStatusChange.id)
         ).all()
-    return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE)
+    from ..services.complaints import citizen_complaints
+
+    return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE,
+                       complaints=citizen_complaints(db.session, user.cnic))
 
 
 @bp.get("/robots.txt")

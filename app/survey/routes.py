@@ -33,7 +33,7 @@ def _url(endpoint: str, **values) -> str:
 
 @bp.app_context_processor
 def survey_helpers():
-    return {"new_idempotency_key": new_key, "member_age": _member_age, "rules": SKIP_RULES, "survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS}
+    return {"member_age": _member_age, "rules": SKIP_RULES, "survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS}
 
 
 SKIP_RULES = {"marital_min": MARITAL_MIN_AGE, "school_min": SCHOOL_AGES.start, "school_max": SCHOOL_AGES.stop - 1}

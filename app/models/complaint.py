@@ -1,0 +1,62 @@
+"""Complaints and everything that happens to them: state changes, replies, notes, assignments."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.complaints import ComplaintState
+from ..extensions import db
+from .base import UtcDateTime, utcnow
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str | None] = mapped_column(String(24), unique=True)
+    cnic: Mapped[str] = mapped_column(String(15), index=True)
+    mobile: Mapped[str] = mapped_column(String(11))
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default=ComplaintState.NEW, index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolution: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+    district = relationship("Area")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    duplicate_of = relationship("Complaint", remote_side=[id])
+    events: Mapped[list[ComplaintEvent]] = relationship(
+        back_populates="complaint", order_by="ComplaintEvent.at, ComplaintEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class ComplaintEvent(db.Model):
+    """One line of a complaint's timeline. `public` lines are what the citizen sees; notes stay inside."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # filed, state, reply, note, assigned, escalated, linked, resurvey, contact, rated
+    from_state: Mapped[str | None] = mapped_column(String(12))
+    to_state: Mapped[str | None] = mapped_column(String(12))
+    text: Mapped[str | None] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(default=False)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+    actor = relationship("User")

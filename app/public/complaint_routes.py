@@ -1,0 +1,138 @@
+"""Citizens' complaints: file one (signed in or not), track it, reopen it, rate it."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..domain.complaints import TrackingNumberError, may_rate, may_reopen, parse_tracking_number
+from ..domain.cnic import CnicError, normalise_cnic
+from ..extensions import db, limiter
+from ..i18n import current_language
+from ..idempotency import idempotent, new_key
+from ..models.base import utcnow
+from ..rendering import render_page
+from ..services import complaints as service
+from ..services.areas import districts
+from . import bp
+from .complaint_forms import ComplaintForm, RateForm, ReopenForm, TrackForm
+
+
+def _district_choices() -> list[SelectChoice]:
+    lang = current_language()
+    return [SelectChoice("", _("Choose"))] + sorted(
+        (SelectChoice(a.code, a.name(lang)) for a in districts(db.session)), key=lambda c: str(c.label))
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["COMPLAINT_LIMIT"], methods=["POST"])
+@idempotent
+def new_complaint():
+    form = ComplaintForm()
+    form.district.choices = _district_choices()
+    if request.method == "GET":
+        if current_user.is_authenticated and current_user.role == "citizen":
+            form.cnic.data, form.mobile.data = current_user.cnic, current_user.mobile
+            if current_user.household and current_user.household.area:
+                area = current_user.household.area
+                form.district.data = (area.parent if area.level == "tehsil" else area).code
+        return render_page("public/complaint_new.html", form=form, key=new_key(), complaint=None)
+    if not form.validate():
+        return render_page("public/complaint_new.html", "complaint_form", status=422, form=form,
+                           key=request.form.get("idempotency_key") or new_key(), complaint=None)
+    from ..services.areas import find_area
+
+    try:
+        complaint = service.file_complaint(
+            db.session, cnic=form.cnic.data, mobile=form.mobile.data, category=form.category.data,
+            description=form.description.data, district=find_area(db.session, form.district.data),
+            filed_by=current_user if current_user.is_authenticated else None, locale=current_language(),
+            ip=request.remote_addr)
+    except service.TooManyOpenComplaints:
+        form.cnic.errors = [_("This CNIC already has %(n)s open complaints. Please track them, or wait until they are resolved.",
+                              n=current_app.config["COMPLAINT_MAX_OPEN"])]
+        return render_page("public/complaint_new.html", "complaint_form", status=422, form=form, key=new_key(),
+                           complaint=None)
+    return render_page("public/complaint_new.html", "complaint_form", form=form, key=None, complaint=complaint)
+
+
+def _track_context(complaint, form, **extra) -> dict:
+    now = utcnow()
+    hidden = {"tracking_no": complaint.tracking_no, "cnic": complaint.cnic} if complaint else {}
+    return {"form": form, "complaint": complaint, "searched": True,
+            "timeline": service.public_timeline(complaint) if complaint else [],
+            "can_reopen": bool(complaint and may_reopen(complaint.state, complaint.resolved_at, now)),
+            "can_rate": bool(complaint and may_rate(complaint.state, complaint.rating)),
+            "reopen_form": extra.pop("reopen_form", None) or ReopenForm(formdata=None, data=hidden),
+            "rate_form": extra.pop("rate_form", None) or RateForm(formdata=None, data=hidden), **extra}
+
+
+@bp.route("/complaints/track", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TRACK_LIMIT"], methods=["POST"])
+def track_complaint():
+    form = TrackForm()
+    if request.method == "GET":
+        mine = service.citizen_complaints(db.session, current_user.cnic) if (
+            current_user.is_authenticated and current_user.role == "citizen") else []
+        return render_page("public/complaint_track.html", form=form, complaint=None, searched=False, mine=mine)
+    if not form.validate():
+        return render_page("public/complaint_track.html", "track_result", status=422, form=form, complaint=None,
+                           searched=False)
+    complaint = service.find_for_citizen(db.session, form.tracking_no.data, form.cnic.data, ip=request.remote_addr)
+    return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, form))
+
+
+def _complaint_from_hidden(form):
+    """The complaint named by the hidden tracking number and CNIC of a reopen or rate form, or None."""
+    try:
+        tracking, cnic = parse_tracking_number(form.tracking_no.data), normalise_cnic(form.cnic.data)
+    except (TrackingNumberError, CnicError):
+        return None
+    return service.find_for_citizen(db.session, tracking, cnic, ip=request.remote_addr)
+
+
+@bp.post("/complaints/reopen")
+@limiter.limit(lambda: current_app.config["TRACK_LIMIT"])
+@idempotent
+def reopen_complaint():
+    form = ReopenForm()
+    complaint = _complaint_from_hidden(form)
+    track = TrackForm(formdata=None)
+    if complaint is None:
+        return render_page("public/complaint_track.html", "track_result", status=404, form=track, complaint=None,
+                           searched=True)
+    if not form.validate():
+        return render_page("public/complaint_track.html", "track_result", status=422,
+                           **_track_context(complaint, track, reopen_form=form))
+    try:
+        service.reopen(db.session, complaint, form.reason.data, ip=request.remote_addr)
+    except service.ComplaintActionError:
+        form.reason.errors = [_("A complaint can be reopened only within 7 days of being resolved.")]
+        return render_page("public/complaint_track.html", "track_result", status=422,
+                           **_track_context(complaint, track, reopen_form=form))
+    return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, track))
+
+
+@bp.post("/complaints/rate")
+@limiter.limit(lambda: current_app.config["TRACK_LIMIT"])
+@idempotent
+def rate_complaint():
+    form = RateForm()
+    complaint = _complaint_from_hidden(form)
+    track = TrackForm(formdata=None)
+    if complaint is None:
+        return render_page("public/complaint_track.html", "track_result", status=404, form=track, complaint=None,
+                           searched=True)
+    if not form.validate():
+        return render_page("public/complaint_track.html", "track_result", status=422,
+                           **_track_context(complaint, track, rate_form=form))
+    try:
+        service.rate(db.session, complaint, int(form.rating.data), ip=request.remote_addr)
+    except service.ComplaintActionError:
+        form.rating.errors = [_("This complaint cannot be rated now.")]
+        return render_page("public/complaint_track.html", "track_result", status=422,
+                           **_track_context(complaint, track, rate_form=form))
+    return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, track))
+
+
