@@ -18,12 +18,12 @@ class AssignForm(FlaskForm):
 
 class StateForm(FlaskForm):
     target = SelectField(_l("New state"), validate_choice=False)
-    text = TextAreaField(_l("Resolution or reason (the citizen reads this)"), [Optional(), TEXT_LIMIT],
+    resolution = TextAreaField(_l("Resolution or reason (the citizen reads this)"), [Optional(), TEXT_LIMIT],
                          filters=[strip_filter], render_kw={"rows": 3, "maxlength": 2000})
 
 
 class MessageForm(FlaskForm):
-    text = TextAreaField(_l("Message"), [InputRequired(message=_l("Write the message.")), TEXT_LIMIT],
+    message = TextAreaField(_l("Message"), [InputRequired(message=_l("Write the message.")), TEXT_LIMIT],
                          filters=[strip_filter], render_kw={"rows": 3, "maxlength": 2000})
     public = BooleanField(_l("Public reply: the citizen sees it and gets an SMS"))
 

@@ -115,11 +115,11 @@ def change_state(complaint_id: int):
         form.target.errors = form.target.errors or [_("Choose the new state.")]
         return _page(item, 422, state_form=form)
     try:
-        service.change_state(db.session, item, form.target.data, current_user, text=form.text.data)
+        service.change_state(db.session, item, form.target.data, current_user, text=form.resolution.data)
     except service.ComplaintActionError as error:
         message = {"resolution_needed": _("Write the resolution: the citizen reads it."),
                    "bad_move": _("The complaint cannot move to this state now.")}.get(error.code)
-        form.text.errors = [message] if error.code == "resolution_needed" else []
+        form.resolution.errors = [message] if error.code == "resolution_needed" else []
         form.target.errors = [message] if error.code != "resolution_needed" else []
         return _page(db.session.get(Complaint, complaint_id), 422, state_form=form)
     return _back(item)
@@ -132,7 +132,7 @@ def message(complaint_id: int):
     form = MessageForm()
     if not form.validate():
         return _page(item, 422, message_form=form)
-    service.add_message(db.session, item, current_user, form.text.data, public=form.public.data)
+    service.add_message(db.session, item, current_user, form.message.data, public=form.public.data)
     return _back(item)
 
 

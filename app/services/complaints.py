@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -45,13 +46,14 @@ def _deadline_days() -> dict[str, int]:
     return current_app.config["COMPLAINT_DEADLINE_DAYS"]
 
 
-def _notify(session: Session, complaint: Complaint, message: str, locale: str | None = None, **values) -> None:
-    """An SMS to the citizen, in the citizen's language (Urdu unless their account says otherwise)."""
+def _notify(session: Session, complaint: Complaint, message, locale: str | None = None) -> None:
+    """An SMS to the citizen, in the citizen's language (Urdu unless their account says otherwise).
+    `message` is a lazy string, translated here under the citizen's locale."""
     if locale is None:
         user = session.scalars(select(User).where(User.cnic == complaint.cnic)).first()
         locale = (user.locale if user else None) or "ur"
     with force_locale(locale):
-        body = gettext(message, tracking=complaint.tracking_no, **values)
+        body = str(message) % {"tracking": complaint.tracking_no}
     send_sms(session, complaint.mobile, body, "complaint")
 
 
@@ -61,13 +63,16 @@ def _event(session: Session, complaint: Complaint, kind: str, actor: User | None
                                public=public, from_state=from_state, to_state=to_state))
 
 
+# Short enough for one or two Urdu SMS; the tracking number is filled in per complaint.
 STATE_SMS = {
-    ComplaintState.ASSIGNED: "PSER complaint %(tracking)s is being handled by our team.",
-    ComplaintState.IN_PROGRESS: "PSER complaint %(tracking)s: work has started on it.",
-    ComplaintState.RESOLVED: "PSER complaint %(tracking)s is resolved. If not satisfied, reopen it within 7 days.",
-    ComplaintState.CLOSED: "PSER complaint %(tracking)s is closed. Thank you.",
-    ComplaintState.REOPENED: "PSER complaint %(tracking)s has been reopened.",
+    ComplaintState.ASSIGNED: _l("PSER complaint %(tracking)s is being handled by our team."),
+    ComplaintState.IN_PROGRESS: _l("PSER complaint %(tracking)s: work has started on it."),
+    ComplaintState.RESOLVED: _l("PSER complaint %(tracking)s is resolved. If not satisfied, reopen it within 7 days."),
+    ComplaintState.CLOSED: _l("PSER complaint %(tracking)s is closed. Thank you."),
+    ComplaintState.REOPENED: _l("PSER complaint %(tracking)s has been reopened."),
 }
+FILED_SMS = _l("PSER: your complaint is registered. Tracking number %(tracking)s.")
+REPLY_SMS = _l("PSER complaint %(tracking)s: there is a reply. Track it on the portal.")
 
 
 def open_count(session: Session, cnic: str) -> int:
@@ -89,7 +94,7 @@ def file_complaint(session: Session, *, cnic: str, mobile: str, category: str, d
     session.flush()
     complaint.tracking_no = format_tracking_number(now.year, complaint.id)
     _event(session, complaint, "filed", filed_by, public=True, to_state=ComplaintState.NEW)
-    _notify(session, complaint, "PSER: your complaint is registered. Tracking number %(tracking)s.", locale=locale)
+    _notify(session, complaint, FILED_SMS, locale=locale)
     audit.record(session, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,
                  outcome=complaint.tracking_no)
     session.commit()
@@ -231,7 +236,7 @@ def add_message(session: Session, complaint: Complaint, actor: User, text: str, 
     """A public reply reaches the citizen's timeline (and phone); an internal note never does."""
     _event(session, complaint, "reply" if public else "note", actor, text=text, public=public)
     if public:
-        _notify(session, complaint, "PSER complaint %(tracking)s: there is a reply. Track it on the portal.")
+        _notify(session, complaint, REPLY_SMS)
     audit.record(session, "complaint.reply" if public else "complaint.note", actor_id=actor.id, cnic=complaint.cnic,
                  outcome=complaint.tracking_no)
     session.commit()

@@ -46,7 +46,9 @@ def area_households(session: Session, user: User, *, status: str | None = None, 
         query = query.where(Household.status == status)
     if cnic_prefix:
         query = query.where(Household.head_cnic.startswith(cnic_prefix))
-    return list(session.scalars(query.order_by(Household.updated_at.desc()).limit(limit)))
+    # Households the helpdesk asked to visit again come first.
+    return list(session.scalars(query.order_by(Household.resurvey_requested_at.is_(None), Household.updated_at.desc())
+                                .limit(limit)))
 
 
 def _move(session: Session, household: Household, target: HouseholdStatus, actor: User | None, reason: str) -> None:
@@ -200,6 +202,7 @@ def submit(session: Session, household: Household, *, expected_version: int, act
     _move(session, household, HouseholdStatus.SUBMITTED, actor,
           "self-declared, awaiting field verification" if household.self_declared else "submitted")
     household.return_reasons = None
+    household.resurvey_requested_at = household.resurvey_reason = None
     audit.record(session, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
     session.commit()
     return SaveResult(True, household=household)

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from sqlalchemy import select
+
 from ..auth.sessions import role_required
+from ..domain.complaints import OPEN_STATES
+from ..models import Complaint
 from ..domain.roles import Role
 from ..extensions import db
 from ..rendering import render_page
@@ -16,4 +20,8 @@ from . import bp
 def home():
     area = current_user.area
     counts = households_by_status(db.session, area)
-    return render_page("supervisor/home.html", area=area, counts=counts)
+    escalated = db.session.scalars(
+        select(Complaint).where(Complaint.escalated_to_id == current_user.id, Complaint.state.in_(list(OPEN_STATES)))
+        .order_by(Complaint.deadline_at)
+    ).all()
+    return render_page("supervisor/home.html", area=area, counts=counts, escalated=escalated)
