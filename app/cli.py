@@ -27,12 +27,20 @@ def init_cli(app: Flask) -> None:
     def seed_demo(households: int) -> None:
         """Demo accounts (one per role) and households in every state."""
         from .services.areas import load_areas
-        from .services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts, seed_demo_households
+        from .services.demo import (
+            DEMO_ACCOUNTS,
+            DEMO_PASSWORD,
+            ensure_demo_accounts,
+            seed_demo_complaints,
+            seed_demo_households,
+        )
 
         load_areas(db.session)
         ensure_demo_accounts(db.session)
         made = seed_demo_households(db.session, households)
         click.echo(f"households: {made} added")
+        complaints = seed_demo_complaints(db.session, max(households // 5, 6) if households else 0)
+        click.echo(f"complaints: {complaints} added")
         for role, cnic, name, area in DEMO_ACCOUNTS:
             click.echo(f"  {role:<10} {cnic}  {DEMO_PASSWORD}  {name}{'  (' + area + ')' if area else ''}")
 

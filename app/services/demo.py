@@ -123,6 +123,49 @@ def _fill_questionnaire(household: Household, head_name: str, head_cnic: str, rn
                                     "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
 
 
+def seed_demo_complaints(session: Session, count: int, *, seed: int = 7) -> int:
+    """Complaints from demo citizens in every state and category, some past their deadline."""
+    from datetime import timedelta
+
+    from ..domain.complaints import CATEGORIES, format_tracking_number
+    from ..models import Complaint, ComplaintEvent
+    from ..models.base import utcnow
+
+    rng = random.Random(seed)
+    citizens = list(session.scalars(select(User).where(User.role == Role.CITIZEN).limit(max(count, 1) * 2)))
+    agents = list(session.scalars(select(User).where(User.role == Role.HELPDESK)))
+    states = ("new", "assigned", "in_progress", "resolved", "closed", "reopened")
+    now = utcnow()
+    made = 0
+    for i in range(min(count, len(citizens))):
+        citizen, state, category = citizens[i], states[i % len(states)], CATEGORIES[i % len(CATEGORIES)]
+        household = citizen.household
+        district = household.area if household and household.area else None
+        while district is not None and district.level == "tehsil":
+            district = district.parent
+        filed = now - timedelta(days=rng.randrange(0, 20), hours=rng.randrange(0, 24))
+        complaint = Complaint(cnic=citizen.cnic, mobile=citizen.mobile or "03001234567", category=category,
+                              description="شکایت کی مثال: سروے ٹیم ہمارے محلے میں نہیں آئی۔", state=state,
+                              district_id=district.id if district else None, created_at=filed,
+                              deadline_at=filed + timedelta(days=rng.choice((3, 7, 10, 15))),
+                              assigned_to_id=agents[0].id if agents and state != "new" else None)
+        if state in ("resolved", "closed"):
+            complaint.resolution = "سروے ٹیم نے دورہ کر لیا ہے۔"
+            complaint.resolved_at = filed + timedelta(days=2)
+        if state == "closed":
+            complaint.closed_at, complaint.rating = filed + timedelta(days=3), rng.randrange(1, 6)
+        session.add(complaint)
+        session.flush()
+        complaint.tracking_no = format_tracking_number(filed.year, complaint.id)
+        session.add(ComplaintEvent(complaint_id=complaint.id, kind="filed", public=True, to_state="new", at=filed))
+        if state != "new":
+            session.add(ComplaintEvent(complaint_id=complaint.id, kind="state", public=True, from_state="new",
+                                       to_state=state, at=filed + timedelta(days=1)))
+        made += 1
+    session.commit()
+    return made
+
+
 def _unused_cnic(session: Session, rng: random.Random) -> str:
     while True:
         cnic = f"3{rng.randrange(10**4):04d}-{rng.randrange(10**7):07d}-{rng.randrange(10)}"
