@@ -22,7 +22,7 @@ DEMO_ACCOUNTS = (
     (Role.ENUMERATOR, "35202-2222222-3", "Sana Tariq", "Lahore"),
     (Role.ENUMERATOR, "36302-6666666-9", "Bilal Ahmed", "Multan"),
     (Role.SUPERVISOR, "35202-3333333-5", "Imran Qureshi", "Lahore"),
-    (Role.HELPDESK, "35202-4444444-6", "Ayesha Malik", "Lahore"),
+    (Role.HELPDESK, "35202-4444444-6", "Ayesha Malik", None),  # the call centre serves all of Punjab
     (Role.ADMIN, "35202-5555555-7", "Farhan Siddiqui", None),
 )
 _FIRST = ["Muhammad", "Ali", "Fatima", "Zainab", "Usman", "Bilal", "Hira", "Nadia", "Kashif", "Rubina", "Asif", "Shazia"]
