@@ -14,7 +14,7 @@ from ..domain.complaints import MOVES, ComplaintState, is_overdue
 from ..domain.roles import Role
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Area, Complaint
+from ..models import Area, Complaint, User
 from ..models.base import utcnow
 from ..rendering import render_page
 from ..services import audit
@@ -93,8 +93,6 @@ def _back(item: Complaint):
 def assign(complaint_id: int):
     item = _complaint(complaint_id)
     form = AssignForm()
-    from ..models import User
-
     agent = db.session.get(User, int(form.agent.data)) if (form.agent.data or "").isdigit() else None
     if not form.validate() or agent is None or agent.role not in STAFF:
         form.agent.errors = [_("Choose who takes the complaint.")]

@@ -9,12 +9,13 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.complaints import (
     OPEN_STATES,
     REOPEN_WINDOW,
+    ComplaintMoveError,
     ComplaintState,
     check_move,
     deadline_for,
@@ -22,6 +23,7 @@ from ..domain.complaints import (
     may_rate,
     may_reopen,
 )
+from ..domain.mobile import mask_mobile
 from ..domain.roles import Role
 from ..models import Area, Complaint, ComplaintEvent, Household, User
 from ..models.base import utcnow
@@ -155,12 +157,25 @@ def _close(session: Session, complaint: Complaint, actor: User | None) -> None:
 
 
 def may_handle(session: Session, user: User, complaint: Complaint) -> bool:
-    """Helpdesk agents and supervisors with an area handle that area's complaints; others all of Punjab."""
-    if user.role not in (Role.HELPDESK, Role.SUPERVISOR, Role.ADMIN):
+    """Per record: an admin handles every complaint; a helpdesk agent without an area (the call centre) all
+    of Punjab; an agent or supervisor with an area that area's complaints (and those naming no district)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in (Role.HELPDESK, Role.SUPERVISOR):
         return False
-    if user.role == Role.ADMIN or user.area is None:
-        return user.role != Role.SUPERVISOR or user.area is not None
+    if user.area is None:
+        return user.role == Role.HELPDESK
     return complaint.district_id is None or complaint.district_id in area_and_descendants(session, user.area)
+
+
+def _in_scope(session: Session, query, user: User):
+    """Limit a query of complaints to what `user` may handle (see may_handle)."""
+    if user.role == Role.ADMIN or (user.area is None and user.role == Role.HELPDESK):
+        return query
+    if user.area is None:
+        return query.where(false())
+    return query.where(Complaint.district_id.in_(area_and_descendants(session, user.area))
+                       | Complaint.district_id.is_(None))
 
 
 @dataclass
@@ -173,10 +188,7 @@ class QueueFilter:
 
 
 def queue(session: Session, user: User, flt: QueueFilter, *, limit: int = 100) -> list[Complaint]:
-    query = select(Complaint)
-    if user.area is not None and user.role != Role.ADMIN:
-        query = query.where((Complaint.district_id.in_(area_and_descendants(session, user.area)))
-                            | Complaint.district_id.is_(None))
+    query = _in_scope(session, select(Complaint), user)
     if flt.state:
         query = query.where(Complaint.state == flt.state)
     else:
@@ -217,7 +229,7 @@ def change_state(session: Session, complaint: Complaint, target: str, actor: Use
     previous = complaint.state
     try:
         complaint.state = check_move(previous, target)
-    except Exception:
+    except (ComplaintMoveError, ValueError):  # a move the state machine forbids, or no such state
         raise ComplaintActionError("bad_move") from None
     if target == ComplaintState.RESOLVED:
         if not (text or "").strip():
@@ -330,8 +342,6 @@ def correct_contact(session: Session, complaint: Complaint, mobile: str, actor: 
     if user is not None:
         user.mobile = mobile
     _event(session, complaint, "contact", actor, text=None)
-    from ..domain.mobile import mask_mobile
-
     audit.record(session, "complaint.contact", actor_id=actor.id, cnic=complaint.cnic,
                  outcome=complaint.tracking_no, detail={"from": mask_mobile(old), "to": mask_mobile(mobile)})
     session.commit()
@@ -356,11 +366,7 @@ class Dashboard:
 
 
 def dashboard(session: Session, user: User) -> Dashboard:
-    scope = select(Complaint)
-    if user.area is not None and user.role != Role.ADMIN:
-        scope = scope.where(Complaint.district_id.in_(area_and_descendants(session, user.area))
-                            | Complaint.district_id.is_(None))
-    complaints = list(session.scalars(scope))
+    complaints = list(session.scalars(_in_scope(session, select(Complaint), user)))
     open_ones = [c for c in complaints if c.state in OPEN_STATES]
     now = utcnow()
     by_category: dict[str, int] = {}

@@ -21,7 +21,7 @@ from ..services import audit
 from ..services import questionnaire as service
 from . import bp
 from .choices import label_of, problem_text
-from .forms import AssetsForm, ConsentForm, HousingForm, IncomeForm, MemberForm
+from .forms import AssetsForm, ConsentForm, HousingForm, IncomeForm, MemberForm, YesNoField
 
 SECTION_FORMS = {"consent": ConsentForm, "housing": HousingForm, "assets": AssetsForm, "income": IncomeForm}
 ROLES_BY_BLUEPRINT = {"enumerator_survey": (Role.ENUMERATOR, Role.ADMIN), "citizen_survey": (Role.CITIZEN,)}
@@ -131,7 +131,7 @@ def _values(section: str, form) -> dict:
     data = {name: getattr(form, name).data for name in service.SECTION_FIELDS[section] if hasattr(form, name)}
     for name in data:
         field = getattr(form, name)
-        if hasattr(field, "value") and type(field).__name__ == "YesNoField":
+        if isinstance(field, YesNoField):
             data[name] = field.value
     if section == "consent":
         area = db.session.query(Area).filter_by(code=form.tehsil.data).first() if form.tehsil.data else None
