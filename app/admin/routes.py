@@ -20,6 +20,26 @@ AUDIT_ACTIONS = {
     "logout": _l("Sign-out"),
     "status_lookup": _l("Status lookup"),
     "user.create": _l("Account created"),
+    "household.start": _l("Household started at the door"),
+    "household.save": _l("Questionnaire section saved"),
+    "household.member": _l("Household member changed"),
+    "household.submit": _l("Questionnaire submitted"),
+    "household.denied": _l("Household refused: outside the user's area"),
+    "complaint.file": _l("Complaint filed"),
+    "complaint.track": _l("Complaint tracked"),
+    "complaint.view": _l("Complaint opened by staff"),
+    "complaint.denied": _l("Complaint refused: outside the user's area"),
+    "complaint.assign": _l("Complaint assigned"),
+    "complaint.state": _l("Complaint state changed"),
+    "complaint.reply": _l("Public reply"),
+    "complaint.note": _l("Internal note"),
+    "complaint.escalate": _l("Complaint escalated"),
+    "complaint.reopen": _l("Complaint reopened"),
+    "complaint.rate": _l("Complaint rated"),
+    "complaint.resurvey": _l("New survey visit requested"),
+    "complaint.contact": _l("Contact details corrected"),
+    "complaint.link": _l("Complaints linked"),
+    "helpdesk.lookup": _l("Citizen looked up by the helpdesk"),
 }
 
 AUDIT_OUTCOMES = {
@@ -43,7 +63,29 @@ AUDIT_OUTCOMES = {
     "supervisor": _l("supervisor"),
     "helpdesk": _l("helpdesk agent"),
     "admin": _l("administrator"),
+    "found": _l("found"),
+    "too_many_open": _l("refused: too many open complaints"),
+    "added": _l("added"),
+    "edited": _l("edited"),
 }
+
+
+def outcome_label(outcome: str | None) -> str:
+    """An audit outcome in words: a known outcome, a state or section name, else the value itself (a
+    tracking number or a record number, which read the same in every language)."""
+    from ..complaint_texts import STATE_NAMES
+    from ..stage_texts import STAGE_NAMES
+
+    if not outcome:
+        return ""
+    for table in (AUDIT_OUTCOMES, STAGE_NAMES, STATE_NAMES, SECTION_NAMES):
+        if outcome in table:
+            return str(table[outcome])
+    return outcome
+
+
+SECTION_NAMES = {"consent": _l("Consent and location"), "housing": _l("Housing"), "assets": _l("Assets"),
+                 "income": _l("Income and support"), "members": _l("Members")}
 
 
 @bp.get("/")
@@ -55,5 +97,5 @@ def home():
         roles=users_by_role(db.session),
         audit_entries=recent_audit(db.session),
         action_labels=AUDIT_ACTIONS,
-        outcome_labels=AUDIT_OUTCOMES,
+        outcome_label=outcome_label,
     )

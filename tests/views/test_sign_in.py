@@ -104,3 +104,15 @@ def test_login_next_parameter_cannot_send_the_user_to_another_site(client, make_
     client.get("/login")
     response = client.post("/login?next=//evil.example/x", data={"cnic": user.cnic, "password": PASSWORD})
     assert response.headers["Location"].endswith("/me")
+
+
+def test_the_admin_reads_the_audit_log_in_urdu_without_any_plain_cnic(app, client, login_as, make_user):
+    from tests.helpers import urdu
+
+    citizen = make_user("citizen", cnic="35202-1000001-2")
+    client.get("/status")
+    client.post("/status", data={"cnic": citizen.cnic})
+    login_as("admin", cnic="35202-0000002-1")
+    html = page_text(client.get("/admin/"))
+    assert urdu(app, "Status lookup") in html and urdu(app, "Sign-in") in html
+    assert "status_lookup" not in html and "35202-1000001-2" not in html and "35202-*****01-2" in html
