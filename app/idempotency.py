@@ -11,7 +11,7 @@ from functools import wraps
 
 from flask import Response, current_app, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -46,6 +46,12 @@ def _finished(key: str) -> IdempotentRequest | None:
         time.sleep(0.05)
 
 
+def _forget(key: str) -> None:
+    db.session.rollback()
+    db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.key == key, IdempotentRequest.status == 0))
+    db.session.commit()
+
+
 def idempotent(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -67,7 +73,16 @@ def idempotent(view):
             if existing is not None and existing.status:
                 return _replay(existing)
             return view(*args, **kwargs)
-        response = view(*args, **kwargs)
+        try:
+            response = view(*args, **kwargs)
+        except Exception:
+            _forget(key)
+            raise
+        if response.status_code >= 400:
+            # Nothing changed (a refusal, a conflict): the key stays free, so the corrected form, which
+            # carries the same key, is taken as the first request it really is.
+            _forget(key)
+            return response
         # The view committed its change with the pending row; now keep its answer for replays.
         row = db.session.merge(row) if row not in db.session else row
         row.status = response.status_code

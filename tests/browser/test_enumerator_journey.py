@@ -125,3 +125,30 @@ def test_enumerator_surveys_five_members_with_the_network_dropping(app, live_ser
     assert household.status == "submitted" and household.rooms == 2
     assert errors == []
     context.close()
+
+
+def test_the_questionnaire_works_with_javascript_off(app, live_server, browser, make_user):
+    enumerator = make_user("enumerator", cnic="35202-0000003-1", area="Lahore")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label(urdu(app, "CNIC number")).fill(enumerator.cnic)
+    page.get_by_label(urdu(app, "Password")).fill(PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/enumerator/$"))
+    page.get_by_text(urdu(app, "Start a new household")).click()
+    page.get_by_label(urdu(app, "CNIC of the head of household")).fill("35202-8888888-1")
+    page.get_by_role("button", name=urdu(app, "Start the questionnaire")).click()
+    page.wait_for_url(re.compile(r"/consent$"))
+    page.goto(page.url.replace("/consent", "/housing"))
+    page.locator("#rooms").fill("many")
+    page.get_by_role("button", name=urdu(app, "Save and continue")).click()
+    expect(page.locator("#rooms-error")).to_be_visible()  # refused, whole page re-rendered, answer kept
+    assert page.locator("#rooms").input_value() == "many"
+    page.locator("#rooms").fill("3")
+    for name, value in (("tenure", "owned"), ("roof", "rcc"), ("walls", "burnt_brick"), ("toilet", "flush_pit"),
+                        ("water", "piped"), ("electricity", "grid"), ("cooking_fuel", "lpg")):
+        page.locator(f"#{name}").select_option(value)
+    page.get_by_role("button", name=urdu(app, "Save and continue")).click()
+    page.wait_for_url(re.compile(r"/assets$"))
+    context.close()

@@ -310,3 +310,15 @@ def test_a_returned_household_shows_the_reason_per_section_and_can_be_resubmitte
     household = db.scalars(select(Household)).one()
     assert household.status == "submitted" and household.return_reasons is None
     assert [r.number for r in db.scalars(select(HouseholdRevision).order_by(HouseholdRevision.number))] == [1, 2]
+
+
+def test_a_refused_save_corrected_and_sent_again_with_the_same_key_goes_through(client, enumerator, db):
+    base = start_household(client)
+    _, hidden = form_of(client, f"{base}/housing")
+    refused = client.client.post(f"{base}/housing", data={**hidden, **HOUSING, "rooms": "many"},
+                                 headers={"HX-Request": "true"})
+    assert refused.status_code == 422
+    corrected = client.client.post(f"{base}/housing", data={**hidden, **HOUSING, "rooms": "4"},
+                                   headers={"HX-Request": "true"})
+    assert corrected.status_code == 204
+    assert db.scalars(select(Household.rooms)).one() == 4
