@@ -14,6 +14,7 @@ from ..domain.complaints import MOVES, ComplaintState, is_overdue
 from ..domain.roles import Role
 from ..extensions import db
 from ..i18n import current_language
+from ..idempotency import idempotent
 from ..models import Area, Complaint, User
 from ..models.base import utcnow
 from ..rendering import render_page
@@ -90,6 +91,7 @@ def _back(item: Complaint):
 
 @bp.post("/complaints/<int:complaint_id>/assign")
 @role_required(*STAFF)
+@idempotent
 def assign(complaint_id: int):
     item = _complaint(complaint_id)
     form = AssignForm()
@@ -106,6 +108,7 @@ def assign(complaint_id: int):
 
 @bp.post("/complaints/<int:complaint_id>/state")
 @role_required(*STAFF)
+@idempotent
 def change_state(complaint_id: int):
     item = _complaint(complaint_id)
     form = StateForm()
@@ -125,6 +128,7 @@ def change_state(complaint_id: int):
 
 @bp.post("/complaints/<int:complaint_id>/message")
 @role_required(*STAFF)
+@idempotent
 def message(complaint_id: int):
     item = _complaint(complaint_id)
     form = MessageForm()
@@ -136,6 +140,7 @@ def message(complaint_id: int):
 
 @bp.post("/complaints/<int:complaint_id>/resurvey")
 @role_required(*STAFF)
+@idempotent
 def resurvey(complaint_id: int):
     item = _complaint(complaint_id)
     form = ResurveyForm()
@@ -149,6 +154,7 @@ def resurvey(complaint_id: int):
 
 @bp.post("/complaints/<int:complaint_id>/contact")
 @role_required(*STAFF)
+@idempotent
 def contact(complaint_id: int):
     item = _complaint(complaint_id)
     form = ContactForm()
@@ -160,6 +166,7 @@ def contact(complaint_id: int):
 
 @bp.post("/complaints/<int:complaint_id>/link")
 @role_required(*STAFF)
+@idempotent
 def link(complaint_id: int):
     item = _complaint(complaint_id)
     form = LinkForm()

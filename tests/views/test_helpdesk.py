@@ -158,3 +158,18 @@ def test_the_dashboard_draws_svg_charts_with_a_table_for_each(app, client, login
     html = page_text(client.get("/helpdesk/dashboard"))
     assert html.count("<svg") == 2 and html.count("<table>") == 3  # no officer has work yet: no bars
     assert urdu(app, "My household was not surveyed") in html
+
+
+def test_a_double_clicked_public_reply_is_sent_once(app, client, login_as, db, filed):
+    import re
+
+    from app.models import ComplaintEvent
+
+    login_as("helpdesk")
+    page = f"/helpdesk/complaints/{_id(db, filed)}"
+    html = page_text(client.get(page))
+    key = re.search(r'action="[^"]+/message">.*?name="idempotency_key" value="([^"]+)"', html, re.S).group(1)
+    for _ in range(2):
+        assert client.post(f"{page}/message", data={"message": "We are on it.", "public": "y",
+                                                    "idempotency_key": key}).status_code == 302
+    assert len(db.scalars(select(ComplaintEvent).where(ComplaintEvent.kind == "reply")).all()) == 1
