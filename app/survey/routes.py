@@ -31,12 +31,14 @@ def _url(endpoint: str, **values) -> str:
     return url_for(f"{request.blueprint}.{endpoint}", **values)
 
 
-@bp.app_context_processor
-def survey_helpers():
-    return {"member_age": _member_age, "rules": SKIP_RULES, "survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS}
-
-
 SKIP_RULES = {"marital_min": MARITAL_MIN_AGE, "school_min": SCHOOL_AGES.start, "school_max": SCHOOL_AGES.stop - 1}
+
+
+@bp.context_processor
+def survey_helpers() -> dict:
+    """Only for the questionnaire's own pages (both doors), not for every page of the portal."""
+    return {"member_age": _member_age, "rules": SKIP_RULES, "survey_url": _url, "label_of": label_of,
+            "problem_text": problem_text, "SECTIONS": SECTIONS}
 
 
 def _member_age(form) -> int | None:
