@@ -21,6 +21,7 @@ AUDIT_ACTIONS = {
     "status_lookup": _l("Status lookup"),
     "user.create": _l("Account created"),
     "household.start": _l("Household started at the door"),
+    "household.area": _l("Household area given by the citizen"),
     "household.save": _l("Questionnaire section saved"),
     "household.member": _l("Household member changed"),
     "household.submit": _l("Questionnaire submitted"),

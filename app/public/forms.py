@@ -100,5 +100,13 @@ class ResendForm(FlaskForm):
     pass
 
 
+class HomeAreaForm(FlaskForm):
+    tehsil = SelectField(_l("Your tehsil"), validate_choice=False)
+
+    def validate_tehsil(self, field) -> None:
+        if field.data not in {c.value for c in field.choices if c.value}:
+            raise StopValidation(_l("Choose your tehsil from the list."))
+
+
 class StatusForm(FlaskForm):
     cnic = CnicField(_l("CNIC number"))

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
+from ..area_choices import tehsil_choices
 from ..domain.household_status import TIMELINE
 from ..domain.mobile import mask_mobile, network_mismatch
 from ..domain.numerals import to_latin_digits
@@ -18,10 +19,11 @@ from ..models import HouseholdStatusChange, User
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services import audit
 from ..services import otp as otp_service
-from ..services.registration import CnicAlreadyRegistered, Registration, register_citizen
+from ..services.areas import find_area
+from ..services.registration import CnicAlreadyRegistered, Registration, register_citizen, set_home_area
 from ..services.status_lookup import lookup_status
 from . import bp
-from .forms import NETWORK_LABELS, RegistrationForm, ResendForm, StatusForm, VerifyForm
+from .forms import NETWORK_LABELS, HomeAreaForm, RegistrationForm, ResendForm, StatusForm, VerifyForm
 
 PENDING_USER = "pending_user_id"  # the account waiting for its OTP in this browser
 
@@ -243,8 +245,26 @@ def me():
         ).all()
     from ..services.complaints import citizen_complaints
 
+    area_form = HomeAreaForm(formdata=None)
+    area_form.tehsil.choices = tehsil_choices(db.session)
     return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE,
-                       complaints=citizen_complaints(db.session, user.cnic))
+                       complaints=citizen_complaints(db.session, user.cnic), area_form=area_form)
+
+
+@bp.post("/me/area")
+@login_required
+def set_area():
+    """The citizen tells where the household lives, so the survey team of that tehsil sees it."""
+    form = HomeAreaForm()
+    form.tehsil.choices = tehsil_choices(db.session)
+    if form.validate():
+        area = find_area(db.session, form.tehsil.data)
+        if set_home_area(db.session, current_user, area):
+            flash(_("Thank you. The survey team of %(area)s will see your household.", area=area.name(current_language())),
+                  "success")
+    else:
+        flash(form.tehsil.errors[0], "error")
+    return redirect(url_for("public.me"))
 
 
 @bp.get("/robots.txt")

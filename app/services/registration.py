@@ -56,6 +56,18 @@ def _drop_stale_unverified(session: Session, cnic: str) -> None:
     session.commit()
 
 
+def set_home_area(session: Session, user: User, area) -> bool:
+    """Where a registered household lives, told by the citizen, so that its area's survey team sees it.
+    Only before the survey: afterwards the area is what the enumerator recorded."""
+    household = user.household
+    if household is None or household.status not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
+        return False
+    household.area_id = area.id
+    audit.record(session, "household.area", actor_id=user.id, cnic=user.cnic, outcome=area.code)
+    session.commit()
+    return True
+
+
 def register_citizen(session: Session, reg: Registration, *, ip: str | None = None) -> User:
     """Create the account, its household and the first OTP. Raises CnicAlreadyRegistered."""
     if session.scalar(select(User.id).where(User.cnic == reg.cnic)) is not None:

@@ -6,10 +6,9 @@ from datetime import date
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from ..area_choices import district_of, tehsil_choices
 from ..domain.questionnaire import MARITAL_MIN_AGE, SCHOOL_AGES, SECTIONS, age_on
 from ..domain.roles import Role
 from ..extensions import db
@@ -70,27 +69,10 @@ def _fresh(form, household: Household):
     return form
 
 
-def _district_of(area: Area | None) -> Area | None:
-    while area is not None and area.level == "tehsil":
-        area = area.parent
-    return area if area is not None and area.level == "district" else None
-
-
 def _tehsil_choices(household: Household) -> list[SelectChoice]:
-    """The tehsils of the household's (or the enumerator's) district; all of Punjab, by district, when
-    neither is known (a citizen filling the questionnaire from home)."""
-    lang = current_language()
-    district = _district_of(household.area) or _district_of(current_user.area)
-    if district is not None:
-        tehsils = sorted((a for a in district.children if a.level == "tehsil"), key=lambda a: a.name_en)
-        options = [SelectChoice(a.code, a.name(lang)) for a in tehsils]
-    else:
-        tehsils = db.session.scalars(
-            select(Area).where(Area.level == "tehsil").options(selectinload(Area.parent))
-        ).all()
-        tehsils = sorted(tehsils, key=lambda a: (a.parent.name_en, a.name_en))
-        options = [SelectChoice(a.code, a.name(lang), optgroup=a.parent.name(lang)) for a in tehsils]
-    return [SelectChoice("", _("Choose"))] + options
+    """The tehsils of the household's (or the enumerator's) district; all of Punjab when neither is known
+    (a citizen filling the questionnaire from home)."""
+    return tehsil_choices(db.session, district_of(household.area) or district_of(current_user.area))
 
 
 @bp.get("/<int:household_id>/")

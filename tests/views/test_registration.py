@@ -158,3 +158,21 @@ def test_registration_form_has_a_label_for_every_field(client):
 def test_registration_works_without_javascript_as_a_plain_form(client):
     html = page_text(client.get("/register"))
     assert 'method="post" action="/register"' in html
+
+
+def test_a_registered_citizen_tells_where_they_live_and_the_areas_enumerators_see_the_household(app, client, login_as, make_user, db):
+    from tests.conftest import PASSWORD, Browserish
+
+    citizen = login_as("citizen")
+    html = page_text(client.get("/me"))
+    assert 'action="/me/area"' in html and "<optgroup" in html
+    assert client.post("/me/area", data={"tehsil": "TSL-XXX-99"}).status_code == 302
+    assert db.get(Household, citizen.household_id).area_id is None
+    client.get("/me")
+    client.post("/me/area", data={"tehsil": "TSL-LHR-03"})
+    assert db.get(Household, citizen.household_id).area.code == "TSL-LHR-03"
+    enumerator = make_user("enumerator", cnic="35202-0000004-1", area="Lahore")
+    phone = Browserish(app.test_client())
+    phone.get("/login")
+    phone.post("/login", data={"cnic": enumerator.cnic, "password": PASSWORD})
+    assert citizen.cnic in page_text(phone.get("/enumerator/?state=registered"))
