@@ -92,26 +92,33 @@ def _complaint_from_hidden(form):
     return service.find_for_citizen(db.session, tracking, cnic, ip=request.remote_addr)
 
 
-@bp.post("/complaints/reopen")
-@limiter.limit(lambda: current_app.config["TRACK_LIMIT"])
-@idempotent
-def reopen_complaint():
-    form = ReopenForm()
+def _act_on_tracked(form, form_name: str, act, refusal_field, refusal: str):
+    """Reopen or rate: find the complaint the form names, validate, act, and answer with the tracking
+    result; a refusal keeps what was typed and says why."""
     complaint = _complaint_from_hidden(form)
     track = TrackForm(formdata=None)
     if complaint is None:
         return render_page("public/complaint_track.html", "track_result", status=404, form=track, complaint=None,
                            searched=True)
-    if not form.validate():
-        return render_page("public/complaint_track.html", "track_result", status=422,
-                           **_track_context(complaint, track, reopen_form=form))
-    try:
-        service.reopen(db.session, complaint, form.reason.data, ip=request.remote_addr)
-    except service.ComplaintActionError:
-        form.reason.errors = [_("A complaint can be reopened only within 7 days of being resolved.")]
-        return render_page("public/complaint_track.html", "track_result", status=422,
-                           **_track_context(complaint, track, reopen_form=form))
-    return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, track))
+    if form.validate():
+        try:
+            act(complaint)
+        except service.ComplaintActionError:
+            refusal_field.errors = [refusal]
+        else:
+            return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, track))
+    return render_page("public/complaint_track.html", "track_result", status=422,
+                       **_track_context(complaint, track, **{form_name: form}))
+
+
+@bp.post("/complaints/reopen")
+@limiter.limit(lambda: current_app.config["TRACK_LIMIT"])
+@idempotent
+def reopen_complaint():
+    form = ReopenForm()
+    return _act_on_tracked(
+        form, "reopen_form", lambda c: service.reopen(db.session, c, form.reason.data, ip=request.remote_addr),
+        form.reason, _("A complaint can be reopened only within 7 days of being resolved."))
 
 
 @bp.post("/complaints/rate")
@@ -119,20 +126,6 @@ def reopen_complaint():
 @idempotent
 def rate_complaint():
     form = RateForm()
-    complaint = _complaint_from_hidden(form)
-    track = TrackForm(formdata=None)
-    if complaint is None:
-        return render_page("public/complaint_track.html", "track_result", status=404, form=track, complaint=None,
-                           searched=True)
-    if not form.validate():
-        return render_page("public/complaint_track.html", "track_result", status=422,
-                           **_track_context(complaint, track, rate_form=form))
-    try:
-        service.rate(db.session, complaint, int(form.rating.data), ip=request.remote_addr)
-    except service.ComplaintActionError:
-        form.rating.errors = [_("This complaint cannot be rated now.")]
-        return render_page("public/complaint_track.html", "track_result", status=422,
-                           **_track_context(complaint, track, rate_form=form))
-    return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, track))
-
-
+    return _act_on_tracked(
+        form, "rate_form", lambda c: service.rate(db.session, c, int(form.rating.data), ip=request.remote_addr),
+        form.rating, _("This complaint cannot be rated now."))
