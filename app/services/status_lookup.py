@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain.cnic import mask_cnic
@@ -29,13 +29,24 @@ def mask_name(full_name: str) -> str:
     return " ".join(word[0] + "*" * min(len(word) - 1, 3) for word in full_name.split() if word)
 
 
+# Built once: the busiest public query should not rebuild its statements on every request.
+_ACCOUNT = (
+    select(User.full_name, User.mobile_verified_at, User.created_at, Household.status, Household.updated_at)
+    .outerjoin(Household, Household.id == User.household_id)
+    .where(User.cnic == bindparam("cnic"))
+)
+_HOUSEHOLD = (
+    select(Household.status, Household.updated_at)
+    .where(Household.head_cnic == bindparam("cnic"))
+    .order_by(Household.id.desc())
+    .limit(1)
+)
+_AUDIT = insert(AuditEntry.__table__)
+
+
 def _answer(session: Session, cnic: str) -> StatusAnswer:
     connection = session.connection()  # plain rows, no ORM objects: this answer is read-only
-    account = connection.execute(
-        select(User.full_name, User.mobile_verified_at, User.created_at, Household.status, Household.updated_at)
-        .outerjoin(Household, Household.id == User.household_id)
-        .where(User.cnic == cnic)
-    ).first()
+    account = connection.execute(_ACCOUNT, {"cnic": cnic}).first()
     if account is not None:
         name = mask_name(account.full_name)
         if account.mobile_verified_at is None:
@@ -43,12 +54,7 @@ def _answer(session: Session, cnic: str) -> StatusAnswer:
         if account.status is not None:
             return StatusAnswer(found=True, stage=account.status, masked_name=name, since=account.updated_at)
     # A household surveyed at the door may have no online account.
-    household = connection.execute(
-        select(Household.status, Household.updated_at)
-        .where(Household.head_cnic == cnic)
-        .order_by(Household.id.desc())
-        .limit(1)
-    ).first()
+    household = connection.execute(_HOUSEHOLD, {"cnic": cnic}).first()
     if household is None:
         return StatusAnswer(found=False)
     return StatusAnswer(found=True, stage=household.status, since=household.updated_at)
@@ -56,15 +62,9 @@ def _answer(session: Session, cnic: str) -> StatusAnswer:
 
 def lookup_status(session: Session, cnic: str, *, ip: str | None = None) -> StatusAnswer:
     answer = _answer(session, cnic)
-    session.connection().execute(
-        insert(AuditEntry.__table__).values(
-            at=utcnow(),
-            action="status_lookup",
-            cnic_hash=keyed_hash(cnic),
-            cnic_masked=mask_cnic(cnic),
-            ip_hash=keyed_hash(ip),
-            outcome=answer.stage or "not_found",
-        )
-    )
+    session.connection().execute(_AUDIT, {
+        "at": utcnow(), "action": "status_lookup", "cnic_hash": keyed_hash(cnic), "cnic_masked": mask_cnic(cnic),
+        "ip_hash": keyed_hash(ip), "outcome": answer.stage or "not_found",
+    })
     session.commit()
     return answer
