@@ -22,6 +22,19 @@ FAMILY = [
 ]
 
 
+def _start_household_at_the_door(app, page, live_server, enumerator, head_cnic):
+    """Sign in as the enumerator and start a household; the page ends on its consent section."""
+    page.goto(f"{live_server}/login")
+    page.get_by_label(urdu(app, "CNIC number")).fill(enumerator.cnic)
+    page.get_by_label(urdu(app, "Password")).fill(PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/enumerator/$"))
+    page.get_by_text(urdu(app, "Start a new household")).click()
+    page.get_by_label(urdu(app, "CNIC of the head of household")).fill(head_cnic)
+    page.get_by_role("button", name=urdu(app, "Start the questionnaire")).click()
+    page.wait_for_url(re.compile(r"/consent$"))
+
+
 def _add_member(page, member):
     form = page.locator("#member-form")
     form.locator("#name").fill(member["name"])
@@ -61,16 +74,7 @@ def test_enumerator_surveys_five_members_with_the_network_dropping(app, live_ser
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server}/login")
-    page.get_by_label(urdu(app, "CNIC number")).fill(enumerator.cnic)
-    page.get_by_label(urdu(app, "Password")).fill(PASSWORD)
-    page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/enumerator/$"))
-
-    page.get_by_text(urdu(app, "Start a new household")).click()
-    page.get_by_label(urdu(app, "CNIC of the head of household")).fill("۳۵۲۰۲۷۷۷۷۷۷۷۱")
-    page.get_by_role("button", name=urdu(app, "Start the questionnaire")).click()
-    page.wait_for_url(re.compile(r"/consent$"))
+    _start_household_at_the_door(app, page, live_server, enumerator, "۳۵۲۰۲۷۷۷۷۷۷۷۱")
     page.locator("#consent_given-0").check()
     page.locator("#tehsil").select_option(index=1)
     page.get_by_label(urdu(app, "Union council")).fill("UC 45")
@@ -131,15 +135,7 @@ def test_the_questionnaire_works_with_javascript_off(app, live_server, browser, 
     enumerator = make_user("enumerator", cnic="35202-0000003-1", area="Lahore")
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label(urdu(app, "CNIC number")).fill(enumerator.cnic)
-    page.get_by_label(urdu(app, "Password")).fill(PASSWORD)
-    page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/enumerator/$"))
-    page.get_by_text(urdu(app, "Start a new household")).click()
-    page.get_by_label(urdu(app, "CNIC of the head of household")).fill("35202-8888888-1")
-    page.get_by_role("button", name=urdu(app, "Start the questionnaire")).click()
-    page.wait_for_url(re.compile(r"/consent$"))
+    _start_household_at_the_door(app, page, live_server, enumerator, "35202-8888888-1")
     page.goto(page.url.replace("/consent", "/housing"))
     page.locator("#rooms").fill("many")
     page.get_by_role("button", name=urdu(app, "Save and continue")).click()
