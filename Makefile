@@ -8,12 +8,13 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: install run serve test test-browser test-postgres bench translations-update migrate seed seed-demo clean help
+.PHONY: install run serve test test-browser test-postgres test-replica bench bench-scale translations-update migrate seed seed-demo clean help
 
 help:
 	@echo "make run          install, migrate, seed, serve on http://$(HOST):$(PORT)"
 	@echo "make test         install if needed, run the test suite (SQLite, or DATABASE_URL/TEST_DATABASE_URL)"
 	@echo "make test-browser journeys in Debian's Chromium (needs: apt-get install chromium)"
+	@echo "make test-replica dashboards on a real streaming replica (PostgreSQL server binaries, about 5 s)"
 	@echo "make bench        page weights and throughput figures for BENCHMARKS.md"
 	@echo "make seed-demo    demo accounts and 200 households"
 	@echo "make serve        gunicorn, the production server, on $(HOST):$(PORT)"
@@ -57,6 +58,9 @@ test: install
 
 test-browser: install
 	$(BIN)/pytest -m browser
+
+test-replica: install
+	PSER_TEST_REPLICA=1 $(BIN)/pytest -m replica
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -39,6 +39,8 @@ def from_environment() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {},  # pool_pre_ping is added for server databases in app.database
+        # Optional read replica for dashboards, exports and statistics (app.database.read_session).
+        "DATABASE_READ_URL": os.environ.get("DATABASE_READ_URL", "").strip(),
         "REDIS_URL": redis_url,
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
         "STATUS_LOOKUP_LIMIT": os.environ.get("STATUS_LOOKUP_LIMIT", "10 per minute"),

@@ -1,11 +1,15 @@
-"""Database settings per engine: SQLite in WAL mode with a busy timeout and foreign keys on."""
+"""Database settings per engine (SQLite in WAL mode with a busy timeout and foreign keys on), and the
+read-only session that dashboards, exports and statistics use: a replica's when DATABASE_READ_URL is set."""
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import event
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from .extensions import db
+
+READ_ENGINE = "pser_read_engine"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -23,8 +27,54 @@ def engine_options(url: str) -> dict:
     return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
 
 
+def _read_engine(url: str) -> Engine:
+    options = engine_options(url)
+    if url.startswith("postgresql"):
+        # Read-only transactions: a write sent here by mistake fails on the primary too, not only on a replica.
+        options["execution_options"] = {"postgresql_readonly": True}
+        options["connect_args"] = {"application_name": "pser-read"}
+    engine = create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _refuse_writes(session, _context, _instances) -> None:
+    raise RuntimeError("read_session() is for reading: write through db.session")
+
+
 def init_database(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+    read_url = app.config.get("DATABASE_READ_URL")
+    if read_url:
+        app.extensions[READ_ENGINE] = _read_engine(read_url)
+
+    @app.teardown_appcontext
+    def close_read_session(_exc) -> None:
+        session = g.pop("read_session", None)
+        if session is not None:
+            session.close()
+
+
+def read_session() -> Session:
+    """The session for dashboards, exports and statistics. With DATABASE_READ_URL it reads a replica
+    (which may lag the primary by a moment; never use it to decide a write); without, it is the request's
+    own session. One per app context, closed with it."""
+    engine = current_app.extensions.get(READ_ENGINE)
+    if engine is None:
+        return db.session()
+    if "read_session" not in g:
+        session = Session(engine, autoflush=False, expire_on_commit=False)
+        event.listen(session, "before_flush", _refuse_writes)
+        g.read_session = session
+    return g.read_session
+
+
+def dispose_read_engine(app: Flask) -> None:
+    """Close the replica's pooled connections (tests, and processes that fork after create_app)."""
+    engine = app.extensions.get(READ_ENGINE)
+    if engine is not None:
+        engine.dispose()

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.sessions import role_required
 from ..domain.roles import Role
-from ..extensions import db
+from ..database import read_session
 from ..rendering import render_page
 from ..services.overview import households_by_status, recent_audit, users_by_role
 from . import bp
@@ -94,9 +94,9 @@ SECTION_NAMES = {"consent": _l("Consent and location"), "housing": _l("Housing")
 def home():
     return render_page(
         "admin/home.html",
-        counts=households_by_status(db.session),
-        roles=users_by_role(db.session),
-        audit_entries=recent_audit(db.session),
+        counts=households_by_status(read_session()),
+        roles=users_by_role(read_session()),
+        audit_entries=recent_audit(read_session()),
         action_labels=AUDIT_ACTIONS,
         outcome_label=outcome_label,
     )

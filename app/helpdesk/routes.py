@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.sessions import role_required
 from ..complaint_texts import CATEGORY_NAMES, STATE_NAMES
+from ..database import read_session
 from ..domain.complaints import MOVES, ComplaintState, is_overdue
 from ..domain.roles import Role
 from ..extensions import db
@@ -197,7 +198,7 @@ def lookup():
 def dashboard():
     from ..complaint_texts import complaint_category, complaint_state
 
-    data = service.dashboard(db.session, current_user)
+    data = service.dashboard(read_session(), current_user)  # a replica's, with DATABASE_READ_URL
     return render_page("helpdesk/dashboard.html", data=data,
                        category_rows=[(complaint_category(k), v) for k, v in data.by_category.items()],
                        state_rows=[(complaint_state(k), v) for k, v in data.by_state.items()])
