@@ -16,6 +16,7 @@ help:
 	@echo "make test-browser journeys in Debian's Chromium (needs: apt-get install chromium)"
 	@echo "make test-replica dashboards on a real streaming replica (PostgreSQL server binaries, about 5 s)"
 	@echo "make bench        page weights and throughput figures for BENCHMARKS.md"
+	@echo "make bench-scale  every page at 10 thousand and 1 million households (PostgreSQL; BENCH_SIZES)"
 	@echo "make seed-demo    demo accounts and 200 households"
 	@echo "make serve        gunicorn, the production server, on $(HOST):$(PORT)"
 
@@ -64,6 +65,10 @@ test-replica: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# PostgreSQL: BENCH_DATABASE_URL (default pser_bench on 127.0.0.1, dropped and re-created), BENCH_SIZES=10000,1000000
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 translations-update: install
 	$(FLASK) translate update
