@@ -122,12 +122,18 @@ def free_port() -> int:
 GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "--workers 2 --threads 4").split()
 
 
-def bench_environment(tmp: Path) -> dict[str, str]:
-    """Production settings on a throwaway database, with the per-IP limits raised for one busy client."""
+def bench_environment(tmp: Path, database_url: str | None = None, redis_url: str | None = None) -> dict[str, str]:
+    """Production settings on a throwaway database, with the per-IP limits raised for one busy client.
+    By default SQLite in `tmp` and in-memory limits; or a PostgreSQL database (dropped and re-created) and
+    Redis-backed limits (under a key prefix of this run's own), the production set-up."""
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)  # in-memory limiter unless asked: the figures must not depend on a local Redis
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+        env["RATELIMIT_KEY_PREFIX"] = f"pser-bench-{secrets.token_hex(4)}"
     env.update(
         {
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
             "SECRET_KEY": secrets.token_urlsafe(36)[:48],
             "PSER_ENV": "production",
             "STATUS_LOOKUP_LIMIT": "1000000 per minute",
@@ -136,8 +142,31 @@ def bench_environment(tmp: Path) -> dict[str, str]:
             "SMS_BACKEND": "outbox",
         }
     )
-    env.pop("REDIS_URL", None)  # in-memory limiter: the figures must not depend on a local Redis
+    env.pop("DATABASE_READ_URL", None)
     return env
+
+
+def fresh_postgres_database(url: str) -> None:
+    """DROP and CREATE the benchmark's PostgreSQL database (never point this at a database you keep)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def forget_limits(redis_url: str, prefix: str) -> None:
+    """Remove this run's rate-limit counters from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 def prepare_database(env: dict[str, str], households: int) -> float:
@@ -151,11 +180,11 @@ def prepare_database(env: dict[str, str], households: int) -> float:
     return time.perf_counter() - started
 
 
-def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], port: int, log: Path, extra_args: tuple[str, ...] = ()) -> subprocess.Popen:
     """Start gunicorn as `make serve` does (without access log) and wait until /healthz answers 200."""
     out = log.open("wb")
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", *GUNICORN_ARGS, "wsgi:app"],
+        [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", *GUNICORN_ARGS, *extra_args, "wsgi:app"],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
     )
     out.close()
@@ -696,6 +725,15 @@ class Trivial(Route):
         return "GET", "/robots.txt", None, {"Accept-Encoding": ACCEPT_ENCODING}
 
 
+class Healthz(Route):
+    """GET /healthz: one `SELECT 1` through the pool, a JSON answer; no template, no limiter."""
+
+    name = "GET /healthz"
+
+    def request(self, state, i):
+        return "GET", "/healthz", None, {"Accept-Encoding": ACCEPT_ENCODING}
+
+
 class StatusLookup(Route):
     """POST /status with a valid token and cookie; every tenth CNIC is not registered."""
 
@@ -937,14 +975,123 @@ def measure_throughput(port, server_pid, known, unknown, args, report: Report) -
                  failures == 0)
 
 
+STUCK_SHARE = 80  # a round where one worker did this share (%) of the server's work or more: "stuck"
+
+
+def worker_shares(split: str) -> list[int]:
+    return [int(x) for x in split.split("/") if x]
+
+
+def measure_status_throughput(port, server_pid, known, unknown, args, report: Report, label: str) -> dict:
+    """/robots.txt, /healthz and /status lookups in alternating rounds: rates, ratios, and how the keep-alive
+    connections spread over the workers. Returns the medians and the count of stuck rounds."""
+    trivial, health, lookup = Trivial(), Healthz(), StatusLookup(known, unknown)
+    routes = (trivial, health, lookup)
+    phases: list[PhaseResult] = []
+    for round_no in range(1, args.rounds + 1):
+        for route in routes:
+            phase = run_phase(port, server_pid, route, round_no, args.threads, args.warmup, args.duration)
+            print(f"  [{label}] round {round_no}, {route.name}: {phase.rate:,.0f} req/s, split {phase.worker_split}",
+                  file=sys.stderr)
+            phases.append(phase)
+    medians = {r.name: statistics.median(p.rate for p in phases if p.route == r.name) for r in routes}
+    stuck = sum(1 for p in phases if max(worker_shares(p.worker_split) or [100]) >= STUCK_SHARE)
+    ratio_trivial = medians[lookup.name] / medians[trivial.name] if medians[trivial.name] else 0.0
+    ratio_health = medians[lookup.name] / medians[health.name] if medians[health.name] else 0.0
+    lines = [
+        f"## /status throughput: {label}",
+        "",
+        f"{args.threads} client threads with a keep-alive connection each; {args.warmup:g} s warm-up, "
+        f"{args.duration:g} s counted per phase; {args.rounds} alternating rounds of each route. "
+        f"\"Stuck\": one worker did ≥ {STUCK_SHARE} % of the server's CPU work in that phase.",
+        "",
+        "| Route | Round | Requests/s | p50 | p99 | Non-2xx | Errors | Server CPU (cores) | Worker split (%) | Client CPU (cores) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in phases:
+        non_2xx = sum(p.non_2xx.values())
+        lines.append(
+            f"| {p.route} | {p.round} | {p.rate:,.0f} | {percentile(p.latencies, 50) * 1000:.1f} ms "
+            f"| {percentile(p.latencies, 99) * 1000:.1f} ms | {non_2xx} | {p.errors} "
+            f"| {p.server_cpu:.2f} | {p.worker_split} | {p.client_cpu:.2f} |"
+        )
+    lines += [
+        "",
+        f"Medians: {trivial.name} {medians[trivial.name]:,.0f} req/s, {health.name} {medians[health.name]:,.0f} req/s, "
+        f"{lookup.name} {medians[lookup.name]:,.0f} req/s: **{ratio_trivial:.0%} of the trivial route, "
+        f"{ratio_health:.0%} of /healthz**. Stuck phases: {stuck} of {len(phases)}.",
+    ]
+    report.sections.append("\n".join(lines))
+    report.figure(f"/status ÷ /robots.txt, ÷ /healthz ({label})",
+                  f"{ratio_trivial:.0%}, {ratio_health:.0%} ({medians[lookup.name]:,.0f} / "
+                  f"{medians[trivial.name]:,.0f} / {medians[health.name]:,.0f} req/s)")
+    report.figure(f"Phases with one worker doing ≥ {STUCK_SHARE} % ({label})", f"{stuck} of {len(phases)}")
+    failures = sum(sum(p.non_2xx.values()) + p.errors for p in phases)
+    report.check(f"Non-2xx and connection errors under load ({label})", str(failures), "0", failures == 0)
+    return {"ratio": ratio_trivial, "ratio_healthz": ratio_health, "stuck": stuck, "phases": len(phases)}
+
+
+def status_floor(env: dict[str, str]) -> str:
+    """bench/status_floor.py on the same database and Redis: the lookup in process, and the framework alone."""
+    floor_env = {**env, "FLOOR_DATABASE_URL": env["DATABASE_URL"], "FLOOR_REDIS_URL": env.get("REDIS_URL", "")}
+    done = subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "status_floor.py")], cwd=ROOT, env=floor_env,
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode:
+        return f"status_floor.py failed:\n\n```\n{done.stderr[-2000:]}\n```"
+    return done.stdout.strip()
+
+
+def run_status_only(args, report: Report, tmp: Path) -> list[str]:
+    """The production set-up's /status figures: PostgreSQL and Redis if given, default gunicorn and then
+    gunicorn with --reuse-port (each worker its own listening socket; the kernel spreads connections)."""
+    if args.database_url:
+        fresh_postgres_database(args.database_url)
+    env = bench_environment(tmp, args.database_url, args.redis_url)
+    print(f"seeding {args.households} households ...", file=sys.stderr)
+    seed_seconds = prepare_database(env, args.households)
+    known = seeded_cnics(env["DATABASE_URL"], 200)
+    unknown = unknown_cnics(set(known), 20)
+    outcomes = {}
+    try:
+        for label, extra in (("default", ()), ("--reuse-port", ("--reuse-port",))):
+            port = free_port()
+            server = start_gunicorn(env, port, tmp / f"gunicorn-{label}.log", extra)
+            try:
+                outcomes[label] = measure_status_throughput(port, server.pid, known, unknown, args, report, label)
+            finally:
+                stop_gunicorn(server)
+        print("framework floor (bench/status_floor.py) ...", file=sys.stderr)
+        report.sections.append("## Where a lookup's time goes, in process, same database and Redis "
+                               "(bench/status_floor.py)\n\n" + status_floor(env))
+    finally:
+        if args.redis_url:
+            forget_limits(args.redis_url, env["RATELIMIT_KEY_PREFIX"])
+    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgresql") else "SQLite (WAL)"
+    return [
+        f"- Server: gunicorn, {' '.join(GUNICORN_ARGS)}, PSER_ENV=production, {database} with {args.households} "
+        f"demo households (seeded in {seed_seconds:.1f} s), limits in "
+        f"{'Redis' if args.redis_url else 'memory'} and raised for the benchmark",
+    ]
+
+
 # --- the report ---------------------------------------------------------------------------------
 
 
-def seeded_cnics(db_path: Path, count: int) -> list[str]:
-    """CNICs of seeded citizens, read straight from the SQLite file."""
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
-        first = con.execute("SELECT cnic FROM users WHERE role='citizen' LIMIT 1").fetchone()
-        rows = con.execute("SELECT cnic FROM users WHERE role='citizen' ORDER BY id LIMIT ?", (count,)).fetchall()
+def seeded_cnics(database_url: str, count: int) -> list[str]:
+    """CNICs of seeded citizens, read straight from the database (SQLite file or PostgreSQL)."""
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(f"file:{database_url.removeprefix('sqlite:///')}?mode=ro", uri=True) as con:
+            first = con.execute("SELECT cnic FROM users WHERE role='citizen' LIMIT 1").fetchone()
+            rows = con.execute("SELECT cnic FROM users WHERE role='citizen' ORDER BY id LIMIT ?", (count,)).fetchall()
+    else:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(database_url)
+        with engine.connect() as con:
+            first = con.execute(text("SELECT cnic FROM users WHERE role='citizen' LIMIT 1")).fetchone()
+            rows = con.execute(text("SELECT cnic FROM users WHERE role='citizen' ORDER BY id LIMIT :n"),
+                               {"n": count}).fetchall()
+        engine.dispose()
     cnics = [first[0]] + [r[0] for r in rows if r[0] != first[0]]
     return cnics[:count]
 
@@ -979,6 +1126,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="counted seconds per phase (default 10)")
     parser.add_argument("--warmup", type=float, default=2.0, help="uncounted seconds per phase (default 2)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of each route (default 2)")
+    parser.add_argument("--status-only", action="store_true",
+                        help="only /status against /robots.txt and /healthz, default gunicorn then --reuse-port, "
+                             "then the in-process floor (bench/status_floor.py)")
+    parser.add_argument("--database-url", help="a PostgreSQL database to DROP, re-create and use (with --status-only)")
+    parser.add_argument("--redis-url", help="Redis for the rate limits, as in production (with --status-only)")
     return parser.parse_args()
 
 
@@ -988,11 +1140,25 @@ def main() -> int:
     started = datetime.now(timezone.utc)
     report = Report()
     tmp = Path(tempfile.mkdtemp(prefix="pser-bench-"))
+    if args.status_only:
+        try:
+            meta = [f"- Date: {started:%Y-%m-%d %H:%M} UTC", f"- Machine: {os.cpu_count()} CPUs, "
+                    f"{platform.system()} {platform.release()}, Python {platform.python_version()}"]
+            meta += run_status_only(args, report, tmp)
+            text = render_report(report, meta)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(text)
+        path = RESULTS.with_name("status-latest.md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n", encoding="utf-8")
+        print(f"written to {path.relative_to(ROOT)}", file=sys.stderr)
+        return 0 if report.passed else 1
     try:
         env = bench_environment(tmp)
         print(f"seeding {args.households} households in {tmp} ...", file=sys.stderr)
         seed_seconds = prepare_database(env, args.households)
-        known = seeded_cnics(tmp / "bench.sqlite3", 200)
+        known = seeded_cnics(env["DATABASE_URL"], 200)
         unknown = unknown_cnics(set(known), 20)
         port = free_port()
         server = start_gunicorn(env, port, tmp / "gunicorn.log")

@@ -12,9 +12,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/floor.sqlite3"
+# bench/run.py --status-only passes its PostgreSQL database and Redis, so the floor is taken on the same set-up.
+os.environ["DATABASE_URL"] = os.environ.get("FLOOR_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/floor.sqlite3"
 os.environ["STATUS_LOOKUP_LIMIT"] = "1000000 per minute"
 os.environ.pop("REDIS_URL", None)
+if os.environ.get("FLOOR_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["FLOOR_REDIS_URL"]
 logging.disable(logging.INFO)
 
 from flask_migrate import upgrade  # noqa: E402
