@@ -6,6 +6,7 @@ skipped otherwise. The rate-limit keys carry a prefix of their own, removed at t
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import re
 import secrets
@@ -164,6 +165,7 @@ def portal_env(app, is_postgres, tmp_path):
         "SMS_BACKEND": "console",
         "STATUS_LOOKUP_LIMIT": "3 per minute",
         "LOGIN_LIMIT": "100 per minute",
+        "JOBS_QUEUE": prefix,  # the background jobs' RQ queue: this test's own
     })
     yield env
     for key in redis_client.scan_iter(f"*{prefix}*"):
@@ -248,7 +250,35 @@ def test_replayed_save_on_the_second_instance_gets_the_first_answer_and_changes_
     assert db.scalars(select(Household.version)).one() == 2
 
 
-# A job enqueued on one instance, run by a worker started separately (`flask --app wsgi worker`, from the
-# background-jobs branch) belongs here: start the worker as a third process with the same `portal_env`
-# (its REDIS_URL makes the queue shared), trigger a job on A (e.g. a complaint whose SMS goes through the
-# outbox job), and poll the outbox/job table until the worker marks it done; stop the worker in `finally`.
+@pytest.mark.skipif(importlib.util.find_spec("app.jobs") is None,
+                    reason="background jobs (`flask worker`) are not in this checkout")
+def test_a_job_enqueued_on_one_instance_runs_on_a_worker_started_separately(portal_env, two_instances, db,
+                                                                            tmp_path):
+    from app.models import BackgroundJob, SmsMessage
+
+    a, _ = two_instances
+    visitor = Visitor()
+    visitor.get(a, "/complaints/new")
+    key = re.search(r'name="idempotency_key"[^>]* value="([^"]+)"', visitor.get(a, "/complaints/new").text)
+    filed = visitor.post(a, "/complaints/new", {
+        "cnic": "35202-1212121-2", "mobile": "03001234567", "category": "not_surveyed", "district": "DST-LHR",
+        "description": "The survey team has not come to our street.", "idempotency_key": key.group(1) if key else ""})
+    assert filed.status == 200, filed.text[-2000:]
+    # The instance only enqueued the SMS job: with no worker running it waits in Redis, and its row says so.
+    job = db.scalars(select(BackgroundJob).where(BackgroundJob.kind == "sms.send")).one()
+    assert job.state == "queued"
+    assert db.scalars(select(SmsMessage.status)).one() == "queued"
+
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"], cwd=ROOT,
+                              env=portal_env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        assert worker.wait(timeout=120) == 0, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+    finally:
+        log.close()
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+    db.expire_all()
+    assert db.get(BackgroundJob, job.id).state == "done"
+    assert db.scalars(select(SmsMessage.status)).one() == "sent"
