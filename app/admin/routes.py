@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..auth.sessions import role_required
-from ..domain.roles import Role
 from ..database import read_session
+from ..domain.roles import Role
+from ..extensions import db  # noqa: F401  (views that write use it; the home reads through read_session)
 from ..rendering import render_page
 from ..services.overview import households_by_status, recent_audit, users_by_role
 from . import bp
