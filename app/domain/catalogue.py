@@ -84,11 +84,13 @@ class AgeRule:
 
 @dataclass(frozen=True)
 class Column:
-    """Where an answer is stored, beyond what its type says: the column's name (the question's key by
-    default), a text width, fixed decimal places, NOT NULL with a default, an index."""
+    """Where an answer is stored, beyond what its type says: the column's name (the form field's name by
+    default), a text width, fixed decimal places, NOT NULL with a default, an index. The models make the
+    column from this (app/models/household.py); a migration adds it to the database."""
 
     name: str | None = None
     width: int | None = None
+    digits: int = 8  # with `places`: a fixed-point number of this many digits
     places: int | None = None
     not_null: bool = False
     default: object = None
