@@ -11,6 +11,9 @@ RELATIONS = CATALOGUE.choice_list("relation").keys
 SEXES = CATALOGUE.choice_list("sex").keys
 
 ADULT_AGE = 18
+# Relations that name the member's sex (a son is male); the others (head, spouse, grandchild, ...) do not.
+RELATION_SEX = {"son": "male", "daughter": "female", "father": "male", "mother": "female", "brother": "male",
+                "sister": "female", "son_in_law": "male", "daughter_in_law": "female"}
 
 
 def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
@@ -18,6 +21,12 @@ def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
     if dob is not None:
         return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
     return age_years
+
+
+def relation_fits_sex(relation: str, sex: str | None) -> bool:
+    """False for a male "daughter" or a female "son"; a spouse's sex is checked against the head's elsewhere."""
+    expected = RELATION_SEX.get(relation)
+    return expected is None or sex is None or sex == expected
 
 
 def asks_marital_status(age: int | None) -> bool:
