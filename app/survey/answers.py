@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..domain.catalogue import CATALOGUE, Catalogue, Question, QuestionType
+from ..domain.questionnaire import age_on
 from ..i18n import current_language
 from .choices import label_of
 
@@ -41,6 +42,13 @@ def summary(household, catalogue: Catalogue = CATALOGUE) -> list[tuple[str, list
     return [(section, rows(household, catalogue.section(section), catalogue)) for section in catalogue.sections]
 
 
-def members_summary(household, catalogue: Catalogue = CATALOGUE) -> list[tuple[object, list[tuple[str, str]]]]:
-    """Every answer of each member."""
-    return [(member, rows(member, catalogue.section("members"), catalogue)) for member in household.members]
+def members_summary(household, catalogue: Catalogue = CATALOGUE,
+                    today: date | None = None) -> list[tuple[object, list[tuple[str, str]]]]:
+    """Every answer of each member, leaving out the questions not asked at the member's age."""
+    today = today or date.today()
+    summaries = []
+    for member in household.members:
+        age = age_on(getattr(member, "dob", None), getattr(member, "age_years", None), today)
+        asked = [q for q in catalogue.section("members") if q.relevant is None or q.relevant.applies(age)]
+        summaries.append((member, rows(member, asked, catalogue)))
+    return summaries
