@@ -12,8 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain.numerals import to_latin_digits
 from ..domain.catalogue import CATALOGUE, MAX_AGE, Catalogue, Question, QuestionType
+from ..domain.numerals import to_latin_digits
 from ..domain.questionnaire import age_on
 from ..forms_common import CnicField, strip_filter
 from .choices import choices
@@ -218,9 +218,9 @@ class CatalogueForm(VersionedForm):
         if any(q.relevant for q in self.questions.values()):
             age = self.member_age()
             for q in self.questions.values():
-                field = self[q.field_name]
                 if q.relevant is None:
                     continue
+                field = self[q.field_name]
                 if not q.relevant.applies(age):
                     # Not asked at this age: whatever came with the form is dropped, and nothing is missing.
                     field.errors, field.data = [], None
