@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from ..models.base import utcnow
-from .privacy import hash_key
+from .privacy import audit_key
 
 # The settings services read, copied from the app's configuration.
 SETTING_NAMES = (
@@ -65,7 +65,7 @@ class ServiceContext:
     @cached_property
     def hash_key(self) -> bytes:
         """The key of the keyed hashes in audit entries and sessions (see services.privacy)."""
-        return hash_key(self.settings["SECRET_KEY"])
+        return audit_key(self.settings["SECRET_KEY"])
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], *, notifier: Notifier | None = None,

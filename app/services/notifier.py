@@ -36,4 +36,4 @@ class SmsNotifier:
 
     def send_sms(self, session: Session, to_mobile: str, message: str, *, locale: str | None, purpose: str,
                  **params: Any) -> SmsMessage:
-        return send_sms(session, self.backend, to_mobile, self.translate(message, locale, **params), purpose)
+        return send_sms(session, to_mobile, self.translate(message, locale, **params), purpose, backend=self.backend)

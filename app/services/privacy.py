@@ -5,7 +5,8 @@ import hashlib
 import hmac
 
 
-def hash_key(secret_key: str) -> bytes:
+def audit_key(secret_key: str) -> bytes:
+    """The key of keyed_hash, derived from the app's secret (a plain value in, so any caller can make it)."""
     # A key of its own would let the secret rotate without orphaning audit trails; derived for now.
     return hashlib.sha256(b"pser-audit:" + secret_key.encode()).digest()
 

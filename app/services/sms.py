@@ -25,7 +25,7 @@ def _outbox_backend(message: SmsMessage) -> None:
 BACKENDS = {"console": _console_backend, "outbox": _outbox_backend}
 
 
-def send_sms(session: Session, backend: str, to_mobile: str, body: str, purpose: str) -> SmsMessage:
+def send_sms(session: Session, to_mobile: str, body: str, purpose: str, *, backend: str) -> SmsMessage:
     """Queue a message in the caller's transaction; `backend` is the SMS_BACKEND setting."""
     send = BACKENDS.get(backend)
     if send is None:
