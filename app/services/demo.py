@@ -15,6 +15,7 @@ from ..models import Area, Household, HouseholdMember, HouseholdRevision, Househ
 from .areas import find_area
 from .questionnaire import snapshot
 from .credentials import hash_password
+from .context import ServiceContext
 from .users import create_user
 
 DEMO_PASSWORD = "Punjab-Demo-2026"
@@ -39,14 +40,14 @@ _PATHS = {
 }
 
 
-def ensure_demo_accounts(session: Session) -> list[User]:
+def ensure_demo_accounts(session: Session, ctx: ServiceContext) -> list[User]:
     users = []
     for role, cnic, name, area_name in DEMO_ACCOUNTS:
         user = session.scalars(select(User).where(User.cnic == cnic)).first()
         if user is None:
             area = find_area(session, area_name) if area_name else None
             user = create_user(
-                session, role=role, cnic=cnic, name=name, password=DEMO_PASSWORD, area=area, mobile="03001234567"
+                session, ctx, role=role, cnic=cnic, name=name, password=DEMO_PASSWORD, area=area, mobile="03001234567"
             )
         users.append(user)
     return users
@@ -83,7 +84,6 @@ def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> i
             session.add(HouseholdRevision(household_id=household.id, number=1, snapshot=snapshot(household),
                                           reason="submitted"))
         made += 1
-    session.commit()
     return made
 
 
@@ -144,7 +144,6 @@ def seed_demo_complaints(session: Session, count: int, *, seed: int = 7) -> int:
             session.add(ComplaintEvent(complaint_id=complaint.id, kind="state", public=True, from_state="new",
                                        to_state=state, at=filed + timedelta(days=1)))
         made += 1
-    session.commit()
     return made
 
 

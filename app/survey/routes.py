@@ -14,6 +14,7 @@ from ..models import Area, Household, HouseholdMember
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services import audit
 from ..services import questionnaire as service
+from ..unit_of_work import service_context
 from . import bp
 from .answers import members_summary, summary
 from .choices import label_of, problem_text, section_title
@@ -39,9 +40,9 @@ def _household(household_id: int) -> Household:
         abort(403)
     household = db.session.get(Household, household_id)
     if household is None or not service.may_open(db.session, current_user, household):
-        audit.record(db.session, "household.denied", actor_id=current_user.id,
+        # Committed with the 404 answer (see app.unit_of_work).
+        audit.record(db.session, service_context(), "household.denied", actor_id=current_user.id,
                      cnic=household.head_cnic if household else None, outcome=str(household_id))
-        db.session.commit()
         abort(404)
     return household
 
@@ -94,8 +95,8 @@ def section(household_id: int, section: str):
     if not form.validate():
         return render_page("survey/section.html", "section_form", status=422,
                            **_context(household, section, form=form))
-    result = service.save_section(db.session, household, section, _values(section, form), expected_version=form.expected_version(),
-                                  actor=current_user)
+    result = service.save_section(db.session, service_context(), household, section, _values(section, form),
+                                  expected_version=form.expected_version(), actor=current_user)
     return _after_save(result, household, section, form)
 
 
@@ -165,7 +166,7 @@ def members(household_id: int):
     if not form.validate():
         return render_page("survey/members.html", "member_form", status=422,
                            **_context(household, "members", form=form, editing=None))
-    result = service.save_member(db.session, household, None, _member_values(form),
+    result = service.save_member(db.session, service_context(), household, None, _member_values(form),
                                  expected_version=form.expected_version(), actor=current_user)
     return _after_member(result, household, form)
 
@@ -207,7 +208,7 @@ def member(household_id: int, member_id: int):
     if not form.validate():
         return render_page("survey/members.html", "member_form", status=422,
                            **_context(household, "members", form=form, editing=existing))
-    result = service.save_member(db.session, household, member_id, _member_values(form),
+    result = service.save_member(db.session, service_context(), household, member_id, _member_values(form),
                                  expected_version=form.expected_version(), actor=current_user)
     return _after_member(result, household, form)
 
@@ -218,8 +219,8 @@ def member(household_id: int, member_id: int):
 def remove_member(household_id: int, member_id: int):
     household = _household(household_id)
     form = MemberForm()
-    result = service.remove_member(db.session, household, member_id, expected_version=form.expected_version(),
-                                   actor=current_user)
+    result = service.remove_member(db.session, service_context(), household, member_id,
+                                   expected_version=form.expected_version(), actor=current_user)
     return _after_member(result, household, form)
 
 
@@ -233,7 +234,8 @@ def review(household_id: int):
         return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household),
                                                             summary=summary(household),
                                                             members_summary=members_summary(household)))
-    result = service.submit(db.session, household, expected_version=form.expected_version(), actor=current_user)
+    result = service.submit(db.session, service_context(), household, expected_version=form.expected_version(),
+                            actor=current_user)
     if result.ok:
         target = url_for("enumerator.home") if current_user.role != Role.CITIZEN else url_for("public.me")
         return htmx_redirect(target) if wants_fragment() else redirect(target)
