@@ -1,5 +1,6 @@
-"""Database settings per engine (SQLite in WAL mode with a busy timeout and foreign keys on), and the
-read-only session that dashboards, exports and statistics use: a replica's when DATABASE_READ_URL is set."""
+"""Database settings per engine (SQLite in WAL mode with a busy timeout and foreign keys on, and savepoints
+that stay inside their transaction), and the read-only session that dashboards, exports and statistics use:
+a replica's when DATABASE_READ_URL is set."""
 from __future__ import annotations
 
 from flask import Flask, current_app, g
@@ -19,6 +20,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_before_savepoint(connection, _name) -> None:
+    # pysqlite opens a transaction only before a write, so a SAVEPOINT sent first would open one of its own,
+    # and its RELEASE would commit it mid-request. Open the real transaction first: a savepoint then stays
+    # inside the unit of work, which alone commits (see app.unit_of_work).
+    raw = connection.connection.dbapi_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN")
 
 
 def engine_options(url: str) -> dict:
@@ -48,6 +58,7 @@ def init_database(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "savepoint", _begin_before_savepoint)
     read_url = app.config.get("DATABASE_READ_URL")
     if read_url:
         app.extensions[READ_ENGINE] = _read_engine(read_url)
