@@ -120,10 +120,12 @@ def replicated_app(replica_urls):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": primary_url, "DATABASE_READ_URL": replica_url,
                       "FAST_PASSWORD_HASH": True, "SECRET_KEY": "replica-test-secret-key-0123456789abcdef",
                       "RATELIMIT_STORAGE_URI": "memory://", "SMS_BACKEND": "console"})
+    from app.unit_of_work import unit_of_work
+
     with app.app_context():
         upgrade()
-        load_areas(db.session)
-        db.session.commit()
+        with unit_of_work(db.session) as session:
+            load_areas(session)
         db.session.remove()
     primary, replica = create_engine(primary_url), create_engine(replica_url)
     _wait_for_replay(primary, replica)
@@ -136,22 +138,31 @@ def replicated_app(replica_urls):
     dispose_read_engine(app)
 
 
+def _add_users(app, role: str, *cnics: str) -> None:
+    """Accounts written on the primary, in one transaction."""
+    from app.extensions import db
+    from app.services.users import create_user
+    from app.unit_of_work import service_context, unit_of_work
+    from tests.conftest import PASSWORD
+
+    with app.app_context():
+        with unit_of_work(db.session) as session:
+            for cnic in cnics:
+                create_user(session, service_context(), role=role, cnic=cnic, name="Test Person", password=PASSWORD,
+                            check_password_strength=False)
+        db.session.remove()
+
+
 def _citizens_on_admin_home(client) -> int:
     page = client.get("/admin/").get_data(as_text=True)
     return int(re.search(r'<th scope="row">Citizens</th><td>([\d,]+)</td>', page).group(1).replace(",", ""))
 
 
 def test_admin_home_counts_come_from_the_replica_and_lag_with_it(replicated_app):
-    from app.extensions import db
-    from app.services.users import create_user
     from tests.conftest import PASSWORD, Browserish
 
     app, primary, replica = replicated_app
-    with app.app_context():
-        create_user(db.session, role="admin", cnic="35202-5555555-7", name="Farhan Siddiqui", password=PASSWORD,
-                    check_password_strength=False)
-        db.session.commit()
-        db.session.remove()
+    _add_users(app, "admin", "35202-5555555-7")
     _wait_for_replay(primary, replica)
     client = Browserish(app.test_client())
     client.get("/lang/en")
@@ -162,12 +173,7 @@ def test_admin_home_counts_come_from_the_replica_and_lag_with_it(replicated_app)
     with replica.connect() as conn:
         conn.execute(text("SELECT pg_wal_replay_pause()"))
     try:
-        with app.app_context():
-            for n in range(3):
-                create_user(db.session, role="citizen", cnic=f"35202-000000{n}-2", name="Citizen",
-                            password=PASSWORD, check_password_strength=False)
-            db.session.commit()
-            db.session.remove()
+        _add_users(app, "citizen", *(f"35202-000000{n}-2" for n in range(3)))
         # Signing in and the session check use the primary, so the admin still gets in; the figures do not
         # move while the replica is paused, although the primary already has the three citizens.
         with primary.connect() as conn:
@@ -194,16 +200,10 @@ def _statements_reading(table: str, log: Path) -> list[str]:
 
 
 def test_helpdesk_dashboard_reads_the_replica(replicated_app, replica_urls):
-    from app.extensions import db
-    from app.services.users import create_user
     from tests.conftest import PASSWORD, Browserish
 
     app, primary, replica = replicated_app
-    with app.app_context():
-        create_user(db.session, role="helpdesk", cnic="35202-4444444-6", name="Ayesha Malik", password=PASSWORD,
-                    check_password_strength=False)
-        db.session.commit()
-        db.session.remove()
+    _add_users(app, "helpdesk", "35202-4444444-6")
     client = Browserish(app.test_client())
     client.get("/login")
     assert client.post("/login", data={"cnic": "35202-4444444-6", "password": PASSWORD}).status_code == 302
