@@ -170,6 +170,7 @@ def portal_env(app, is_postgres, tmp_path):
     yield env
     for key in redis_client.scan_iter(f"*{prefix}*"):
         redis_client.delete(key)
+    redis_client.srem("rq:queues", f"rq:queue:{prefix}")  # RQ's list of queues (jobs' own keys expire)
     redis_client.close()
 
 
