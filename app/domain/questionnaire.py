@@ -23,6 +23,11 @@ COOKING_FUEL = ("gas_pipeline", "lpg", "wood", "dung_crop", "kerosene", "electri
 INCOME_SOURCES = ("wages", "salary", "agriculture", "livestock", "business", "remittances", "pension", "support", "none")
 ASSETS = ("fridge", "tv", "washing_machine", "air_conditioner", "motorcycle", "car", "computer", "smartphone")
 
+# Relations that name the member's sex: a son is male, a daughter female. Spouse, grandchild and the others
+# say nothing of it, and a transgender member may be recorded under any relation.
+RELATION_SEX = {"son": "male", "father": "male", "brother": "male", "son_in_law": "male",
+                "daughter": "female", "mother": "female", "sister": "female", "daughter_in_law": "female"}
+
 ADULT_AGE = 18
 MARITAL_MIN_AGE = 10  # marital status is asked from this age on
 SCHOOL_AGES = range(4, 17)  # enrolment is asked for ages 4 to 16
@@ -34,6 +39,12 @@ def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
     if dob is not None:
         return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
     return age_years
+
+
+def relation_fits_sex(relation: str, sex: str | None) -> bool:
+    """False for a male daughter or a female son; True when the relation says nothing of the sex."""
+    expected = RELATION_SEX.get(relation)
+    return expected is None or sex in (None, expected, "transgender")
 
 
 def asks_marital_status(age: int | None) -> bool:
@@ -88,6 +99,8 @@ def member_problems(members: list[MemberFacts], today: date) -> list[Problem]:
             problems.append(Problem("members", "dob_future", member=m.key))
         if m.age is None:
             problems.append(Problem("members", "age_missing", member=m.key))
+        if not relation_fits_sex(m.relation, m.sex):
+            problems.append(Problem("members", "relation_sex", member=m.key))
     # A child younger than the head or the spouse (its parents, in the head's relations) is expected.
     parents = [m for m in members if m.relation in ("head", "spouse") and m.age is not None]
     for child in (m for m in members if m.relation in ("son", "daughter") and m.age is not None):

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..domain import questionnaire as q
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
-from ..models import Area, Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
+from ..models import Area, Household, User
 from .areas import find_area
-from .questionnaire import snapshot
-from .credentials import hash_password
+from .bulk_load import HouseholdRow, LoadReport, load_households, next_ids, write_rows
 from .users import create_user
 
 DEMO_PASSWORD = "Punjab-Demo-2026"
@@ -25,7 +26,8 @@ DEMO_ACCOUNTS = (
     (Role.HELPDESK, "35202-4444444-6", "Ayesha Malik", None),  # the call centre serves all of Punjab
     (Role.ADMIN, "35202-5555555-7", "Farhan Siddiqui", None),
 )
-_FIRST = ["Muhammad", "Ali", "Fatima", "Zainab", "Usman", "Bilal", "Hira", "Nadia", "Kashif", "Rubina", "Asif", "Shazia"]
+_MALE = ["Muhammad", "Ali", "Usman", "Bilal", "Kashif", "Asif", "Hamza", "Imran"]
+_FEMALE = ["Fatima", "Zainab", "Hira", "Nadia", "Rubina", "Shazia", "Ayesha", "Sadia"]
 _LAST = ["Khan", "Ahmed", "Butt", "Chaudhry", "Malik", "Qureshi", "Sheikh", "Awan", "Rana", "Bhatti", "Gill", "Javed"]
 # The path each state took, so that every demo household has a believable history.
 _PATHS = {
@@ -52,122 +54,186 @@ def ensure_demo_accounts(session: Session) -> list[User]:
     return users
 
 
-def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> int:
-    """Add `count` households spread over the districts, cycling through every state."""
-    rng = random.Random(seed + (session.scalar(select(Household.id).order_by(Household.id.desc()).limit(1)) or 0))
-    districts = list(session.scalars(select(Area).where(Area.level == "district")))
-    lahore = find_area(session, "Lahore")
+def missing_demo_numbers(session: Session, count: int) -> range:
+    """The demo households still to make so that demo-0000001 … demo-`count` exist.
+
+    So `seed-demo --households N` run twice adds nothing the second time, and a larger N adds only the rest.
+    """
+    existing, highest = session.execute(
+        select(func.count(), func.max(Household.import_key)).where(Household.import_key.like("demo-%"))).one()
+    # The usual case: demo-0000001 … demo-M are all there, so generation starts after M. Otherwise start at 1
+    # and let the loader skip the keys it finds.
+    start = existing + 1 if existing and int(highest.removeprefix("demo-")) == existing else 1
+    return range(start, count + 1)
+
+
+def seed_demo_households(session: Session, numbers: range, *, now: datetime, password_hash: str,
+                         batch_size: int = 5000, on_batch=None) -> LoadReport:
+    """Demo households `numbers` (see missing_demo_numbers) through the bulk loader, as an import would load them.
+
+    Every demo citizen shares `password_hash`: one hash of DEMO_PASSWORD, made once by the caller.
+    """
+    places = demo_places(session)
+    today = now.date()
+    rows = (demo_household_row(number, places, today) for number in numbers)
+    return load_households(session, rows, now=now, password_hash=password_hash, batch_size=batch_size,
+                           on_batch=on_batch)
+
+
+def demo_key(number: int) -> str:
+    return f"demo-{number:07d}"
+
+
+@dataclass(frozen=True)
+class DemoPlaces:
+    lahore: int
+    districts: tuple[int, ...]
+    tehsils: dict[int, tuple[int, ...]]  # district id -> its tehsils
+
+
+def demo_places(session: Session) -> DemoPlaces:
+    areas = session.execute(select(Area.id, Area.level, Area.parent_id, Area.code).order_by(Area.code)).all()
+    tehsils: dict[int, list[int]] = {}
+    for area_id, level, parent_id, _ in areas:
+        if level == "tehsil":
+            tehsils.setdefault(parent_id, []).append(area_id)
+    return DemoPlaces(lahore=next(a.id for a in areas if a.code == "DST-LHR"),
+                      districts=tuple(a.id for a in areas if a.level == "district"),
+                      tehsils={district: tuple(ids) for district, ids in tehsils.items()})
+
+
+def demo_household_row(number: int, places: DemoPlaces, today: date) -> HouseholdRow:
+    """Demo household `number`: the same one every time. Its state cycles through every state, a third live in
+    Lahore, and from the draft on it has a family and answers that pass the questionnaire's rules.
+
+    The one place demo rows are made: a generator of answers from the question catalogue replaces its middle.
+    """
+    rng = random.Random(number)
     states = list(_PATHS)
-    password_hash = hash_password(DEMO_PASSWORD)
-    made = 0
-    for i in range(count):
-        state = states[i % len(states)]
-        area = lahore if i % 3 == 0 else rng.choice(districts)
-        cnic = _unused_cnic(session, rng)
-        name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-        household = Household(head_cnic=cnic, status=state, area=area, sections_saved={})
-        if state not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
-            _fill_questionnaire(household, name, cnic, rng)
-        user = User(
-            cnic=cnic, full_name=name, role=Role.CITIZEN, password_hash=password_hash, network="jazz",
-            mobile=f"030{rng.randrange(10**8):08d}", household=household,
-        )
-        session.add_all([household, user])
-        session.flush()
-        previous = None
-        for step in _PATHS[state]:
-            session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=step, reason="demo"))
-            previous = step
-        if state in (HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED,
-                     HouseholdStatus.REJECTED):
-            session.add(HouseholdRevision(household_id=household.id, number=1, snapshot=snapshot(household),
-                                          reason="submitted"))
-        made += 1
-    session.commit()
-    return made
+    state = states[(number - 1) % len(states)]
+    district = places.lahore if (number - 1) % 3 == 0 else rng.choice(places.districts)
+    head_sex = "male" if rng.random() < 0.85 else "female"
+    head_cnic = _demo_cnic(number, head_sex, rng)
+    head_name = f"{rng.choice(_MALE if head_sex == 'male' else _FEMALE)} {rng.choice(_LAST)}"
+    path = _PATHS[state]
+    row = HouseholdRow(
+        line=number, key=demo_key(number), area_id=district, head_cnic=head_cnic, status=state,
+        answers={"sections_saved": {}}, reason="demo",
+        history=list(zip([None, *path[:-1]], path)),
+        account={"full_name": head_name, "network": "jazz", "mobile": f"030{rng.randrange(10**8):08d}"},
+    )
+    if state in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
+        return row
+    row.area_id = rng.choice(places.tehsils.get(district) or (district,))
+    row.members = _demo_family(number, head_name, head_sex, head_cnic, rng, today)
+    answers = row.answers
+    answers.update(
+        consent_given=True, consent_at=None, union_council=f"UC {rng.randrange(1, 150)}", village="Demo",
+        tenure=rng.choice(("owned", "rented")), rooms=rng.randrange(1, 5),
+        roof=rng.choice(("rcc", "iron_sheet", "thatch_mud")), walls=rng.choice(("burnt_brick", "mud_brick")),
+        toilet=rng.choice(("flush_pit", "dry_pit", "none")), water=rng.choice(("hand_pump", "piped")),
+        electricity="grid", cooking_fuel=rng.choice(("lpg", "wood", "gas_pipeline")),
+        assets=rng.sample(("tv", "fridge", "motorcycle", "smartphone"), rng.randrange(0, 4)),
+        land_acres=0.0, cattle=rng.randrange(0, 3), buffalo=0, goats_sheep=rng.randrange(0, 6),
+        main_income_source="wages", monthly_income=rng.randrange(15, 90) * 1000, has_bank_account=False,
+        bisp_beneficiary=rng.random() < 0.4, receives_remittances=False,
+        sections_saved={s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")},
+    )
+    if state == HouseholdStatus.RETURNED:
+        answers["return_reasons"] = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
+                                     "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
+    return row
 
 
-def _fill_questionnaire(household: Household, head_name: str, head_cnic: str, rng: random.Random) -> None:
-    """Answers a field team would have recorded: a tehsil, a family, housing, assets and income."""
-    tehsils = [a for a in household.area.children if a.level == "tehsil"] if household.area else []
-    if tehsils:
-        household.area = rng.choice(tehsils)
-    today = date.today()
+def _demo_family(number: int, head_name: str, head_sex: str, head_cnic: str, rng: random.Random,
+                 today: date) -> list[dict]:
+    """A head, usually a spouse, children young enough to be theirs, sometimes the head's widowed mother."""
     head_age = rng.randrange(25, 70)
-    household.members = [
-        HouseholdMember(position=1, name=head_name, relation="head", sex="male" if int(head_cnic[-1]) % 2 else "female",
-                        dob=today.replace(year=today.year - head_age, day=1), cnic=head_cnic, marital_status="married",
-                        disability="none", chronic_illness=False, can_read=rng.random() < 0.6, education="primary",
-                        employment="daily_wage", monthly_income=rng.randrange(15, 60) * 1000),
-    ]
-    for position in range(2, rng.randrange(3, 8)):
-        age = rng.randrange(1, max(2, head_age - 15))
-        household.members.append(HouseholdMember(
-            position=position, name=rng.choice(_FIRST), relation=rng.choice(("son", "daughter")),
-            sex=rng.choice(("male", "female")), age_years=age, marital_status=None if age < 10 else "never_married",
-            disability=rng.choice(("none",) * 9 + ("lower_limb",)), chronic_illness=False, can_read=age > 7,
-            education="none" if age < 6 else "primary", enrolled=(rng.random() < 0.7) if 4 <= age <= 16 else None,
-            employment="student" if age < 17 else "unemployed"))
-    household.consent_given, household.union_council, household.village = True, f"UC {rng.randrange(1, 150)}", "Demo"
-    household.tenure, household.rooms = rng.choice(("owned", "rented")), rng.randrange(1, 5)
-    household.roof, household.walls = rng.choice(("rcc", "iron_sheet", "thatch_mud")), rng.choice(("burnt_brick", "mud_brick"))
-    household.toilet, household.water = rng.choice(("flush_pit", "dry_pit", "none")), rng.choice(("hand_pump", "piped"))
-    household.electricity, household.cooking_fuel = "grid", rng.choice(("lpg", "wood", "gas_pipeline"))
-    household.assets = rng.sample(("tv", "fridge", "motorcycle", "smartphone"), rng.randrange(0, 4))
-    household.land_acres, household.cattle, household.buffalo, household.goats_sheep = 0.0, rng.randrange(0, 3), 0, rng.randrange(0, 6)
-    household.main_income_source, household.monthly_income = "wages", rng.randrange(15, 90) * 1000
-    household.has_bank_account, household.bisp_beneficiary, household.receives_remittances = False, rng.random() < 0.4, False
-    household.sections_saved = {s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")}
-    if household.status == HouseholdStatus.RETURNED:
-        household.return_reasons = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
-                                    "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
+    common = {"disability": "none", "chronic_illness": False}
+    family = [{**common, "name": head_name, "relation": "head", "sex": head_sex, "cnic": head_cnic,
+               "dob": date(today.year - head_age - 1, rng.randrange(1, 13), 1), "marital_status": "married",
+               "can_read": rng.random() < 0.6, "education": "primary", "employment": "daily_wage",
+               "monthly_income": rng.randrange(15, 60) * 1000}]
+    youngest_parent = head_age
+    if rng.random() < 0.9:
+        spouse_sex = "female" if head_sex == "male" else "male"
+        gap = rng.randrange(-3, 9)  # wives are usually a few years younger than their husbands
+        spouse_age = max(18, head_age - gap if head_sex == "male" else head_age + gap)
+        youngest_parent = min(head_age, spouse_age)
+        spouse_name = f"{rng.choice(_FEMALE)} Bibi" if spouse_sex == "female" else f"{rng.choice(_MALE)} {rng.choice(_LAST)}"
+        family.append({**common, "name": spouse_name, "relation": "spouse", "sex": spouse_sex,
+                       "cnic": _demo_cnic(number + _SPOUSE_OFFSET, spouse_sex, rng), "age_years": spouse_age,
+                       "marital_status": "married", "can_read": rng.random() < 0.5, "education": "primary",
+                       "employment": "housework" if spouse_sex == "female" else "daily_wage"})
+    else:
+        family[0]["marital_status"] = "widowed"
+    for _ in range(rng.randrange(0, 6) if youngest_parent >= 19 else 0):
+        age = rng.randrange(0, youngest_parent - 17)
+        sex = rng.choice(("male", "female"))
+        school = q.asks_enrolment(age)
+        enrolled = school and rng.random() < 0.7
+        family.append({
+            **common, "name": rng.choice(_MALE if sex == "male" else _FEMALE),
+            "relation": "son" if sex == "male" else "daughter", "sex": sex, "age_years": age,
+            "marital_status": "never_married" if q.asks_marital_status(age) else None,
+            "disability": "lower_limb" if rng.random() < 0.05 else "none", "can_read": age > 7,
+            "education": "none" if age < 6 else "primary", "enrolled": enrolled if school else None,
+            "employment": "student" if enrolled else ("unemployed" if age >= 17 else None)})
+    if rng.random() < 0.15 and head_age < 75:
+        family.append({**common, "name": f"{rng.choice(_FEMALE)} Bibi", "relation": "mother", "sex": "female",
+                       "age_years": head_age + rng.randrange(18, 26), "marital_status": "widowed",
+                       "can_read": False, "education": "none", "employment": "unable"})
+    return family
 
 
-def seed_demo_complaints(session: Session, count: int, *, seed: int = 7) -> int:
-    """Complaints from demo citizens in every state and category, some past their deadline."""
-    from datetime import timedelta
+_SPOUSE_OFFSET = 5 * 10**10
 
+
+def _demo_cnic(number: int, sex: str, rng: random.Random) -> str:
+    """A Punjab CNIC (3…) of its own for each number: a bijection of the number, its last digit by sex."""
+    body = f"3{(number * 7_919_113 + 1_234_567) % 10**11:011d}"
+    last = rng.choice("13579" if sex == "male" else "02468")
+    return f"{body[:5]}-{body[5:12]}-{last}"
+
+
+def seed_demo_complaints(session: Session, count: int, *, now: datetime, first_key: str = "demo-",
+                         seed: int = 7) -> int:
+    """`count` complaints from the demo citizens whose household key is `first_key` or later, in every state and
+    category, some past their deadline. Written set-based, like the households."""
     from ..domain.complaints import CATEGORIES, format_tracking_number
     from ..models import Complaint, ComplaintEvent
-    from ..models.base import utcnow
 
     rng = random.Random(seed)
-    citizens = list(session.scalars(select(User).where(User.role == Role.CITIZEN).limit(max(count, 1) * 2)))
-    agents = list(session.scalars(select(User).where(User.role == Role.HELPDESK)))
+    citizens = session.execute(
+        select(User.cnic, User.mobile, Household.area_id).join(Household, User.household_id == Household.id)
+        .where(User.role == Role.CITIZEN, Household.import_key.like("demo-%"), Household.import_key >= first_key)
+        .order_by(Household.import_key).limit(count)).all()
+    parents = dict(session.execute(select(Area.id, Area.parent_id).where(Area.level == "tehsil")).all())
+    agent = session.scalar(select(User.id).where(User.role == Role.HELPDESK).order_by(User.id).limit(1))
     states = ("new", "assigned", "in_progress", "resolved", "closed", "reopened")
-    now = utcnow()
-    made = 0
-    for i in range(min(count, len(citizens))):
-        citizen, state, category = citizens[i], states[i % len(states)], CATEGORIES[i % len(CATEGORIES)]
-        household = citizen.household
-        district = household.area if household and household.area else None
-        while district is not None and district.level == "tehsil":
-            district = district.parent
+    complaints, events = [], []
+    for i, ((cnic, mobile, area_id), complaint_id) in enumerate(
+            zip(citizens, next_ids(session, Complaint.__table__, len(citizens)))):
+        state, category = states[i % len(states)], CATEGORIES[i % len(CATEGORIES)]
         filed = now - timedelta(days=rng.randrange(0, 20), hours=rng.randrange(0, 24))
-        complaint = Complaint(cnic=citizen.cnic, mobile=citizen.mobile or "03001234567", category=category,
-                              description="شکایت کی مثال: سروے ٹیم ہمارے محلے میں نہیں آئی۔", state=state,
-                              district_id=district.id if district else None, created_at=filed,
-                              deadline_at=filed + timedelta(days=rng.choice((3, 7, 10, 15))),
-                              assigned_to_id=agents[0].id if agents and state != "new" else None)
+        complaint = {"id": complaint_id, "tracking_no": format_tracking_number(filed.year, complaint_id),
+                     "cnic": cnic, "mobile": mobile or "03001234567", "category": category,
+                     "description": "شکایت کی مثال: سروے ٹیم ہمارے محلے میں نہیں آئی۔", "state": state,
+                     "district_id": parents.get(area_id, area_id), "created_at": filed, "updated_at": filed,
+                     "deadline_at": filed + timedelta(days=rng.choice((3, 7, 10, 15))),
+                     "assigned_to_id": agent if state != "new" else None, "resolution": None, "resolved_at": None,
+                     "closed_at": None, "rating": None}
         if state in ("resolved", "closed"):
-            complaint.resolution = "سروے ٹیم نے دورہ کر لیا ہے۔"
-            complaint.resolved_at = filed + timedelta(days=2)
+            complaint["resolution"] = "سروے ٹیم نے دورہ کر لیا ہے۔"
+            complaint["resolved_at"] = filed + timedelta(days=2)
         if state == "closed":
-            complaint.closed_at, complaint.rating = filed + timedelta(days=3), rng.randrange(1, 6)
-        session.add(complaint)
-        session.flush()
-        complaint.tracking_no = format_tracking_number(filed.year, complaint.id)
-        session.add(ComplaintEvent(complaint_id=complaint.id, kind="filed", public=True, to_state="new", at=filed))
+            complaint["closed_at"], complaint["rating"] = filed + timedelta(days=3), rng.randrange(1, 6)
+        complaints.append(complaint)
+        events.append({"complaint_id": complaint_id, "kind": "filed", "public": True, "from_state": None,
+                       "to_state": "new", "at": filed})
         if state != "new":
-            session.add(ComplaintEvent(complaint_id=complaint.id, kind="state", public=True, from_state="new",
-                                       to_state=state, at=filed + timedelta(days=1)))
-        made += 1
-    session.commit()
-    return made
-
-
-def _unused_cnic(session: Session, rng: random.Random) -> str:
-    while True:
-        cnic = f"3{rng.randrange(10**4):04d}-{rng.randrange(10**7):07d}-{rng.randrange(10)}"
-        if session.scalar(select(User.id).where(User.cnic == cnic)) is None:
-            return cnic
+            events.append({"complaint_id": complaint_id, "kind": "state", "public": True, "from_state": "new",
+                           "to_state": state, "at": filed + timedelta(days=1)})
+    write_rows(session, Complaint.__table__, complaints)
+    write_rows(session, ComplaintEvent.__table__, events)
+    return len(complaints)
