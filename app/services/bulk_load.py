@@ -58,6 +58,11 @@ ANSWER_FIELDS = tuple(name for section in ("consent", "housing", "assets", "inco
 SUBMITTED_STATES = frozenset({HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED,
                               HouseholdStatus.REJECTED})
 KEY_LENGTH = 40
+# The questionnaire's error codes in the words of the report.
+PROBLEM_WORDS = {"no_members": "no members (a submitted household needs its family)", "no_head": "no member is the head",
+                 "two_heads": "a second head", "cnic_twice": "the same CNIC twice in the household",
+                 "dob_future": "a date of birth in the future", "age_missing": "neither a date of birth nor an age",
+                 "relation_sex": "the relation does not fit the sex (a son is male, a daughter female)"}
 
 
 @dataclass
@@ -140,7 +145,7 @@ def row_problems(row: HouseholdRow, today: date) -> list[str]:
         for problem in q.member_problems(facts, today):
             if problem.severity == "error":
                 where = f"member{problem.member}: " if problem.member else ""
-                problems.append(f"{where}{problem.code}")
+                problems.append(f"{where}{problem.code} ({PROBLEM_WORDS.get(problem.code, problem.code)})")
     head = next((m for m in row.members if m.get("relation") == "head"), None)
     if head is not None and head.get("cnic") and head["cnic"] != row.head_cnic:
         problems.append("head_cnic: differs from the head member's CNIC")
