@@ -257,8 +257,11 @@ class _Writer:
                 history.append({"household_id": household["id"], "from_status": from_status, "to_status": to_status,
                                 "actor_id": None, "reason": row.reason, "at": self.now})
             if row.status in SUBMITTED_STATES:
+                snapshot = _snapshot(household, household_members)
+                if not self.postgres:  # COPY serialises with _iso; SQLAlchemy's JSON type needs plain values
+                    snapshot = json.loads(json.dumps(snapshot, default=_iso))
                 revisions.append({"household_id": household["id"], "number": 1, "reason": "submitted",
-                                  "snapshot": _snapshot(household, household_members), "created_by": None,
+                                  "snapshot": snapshot, "created_by": None,
                                   "created_at": self.now})
             if row.account is not None:
                 accounts.append({**self.user_template, **row.account, "line": row.line, "cnic": row.head_cnic,
@@ -354,12 +357,20 @@ def _defaults(table: Table, now: datetime) -> dict:
 
 
 def _snapshot(household: dict, members: list[dict]) -> dict:
-    """The same frozen copy `questionnaire.snapshot` makes of a household and its members."""
-    def plain(value):
-        return value.isoformat() if hasattr(value, "isoformat") else value
+    """The same frozen copy `questionnaire.snapshot` makes of a household and its members (dates are written
+    as ISO text when the snapshot is serialised: see _iso)."""
+    return {"household": household,
+            "members": [{name: m.get(name) for name in _SNAPSHOT_MEMBER_FIELDS} for m in members]}
 
-    return {"household": {name: plain(value) for name, value in household.items()},
-            "members": [{name: plain(m.get(name)) for name in ("id", "position", *MEMBER_FIELDS)} for m in members]}
+
+_SNAPSHOT_MEMBER_FIELDS = ("id", "position", *MEMBER_FIELDS)
+
+
+def _iso(value):
+    """json.dumps's fallback: dates and times as ISO text, as questionnaire.snapshot writes them."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 # --- filling a table: COPY on PostgreSQL, multi-row inserts elsewhere -------------------------------------
@@ -386,7 +397,7 @@ def _copy(session: Session, table: Table, names: list[str], rows: list[dict]) ->
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         if json_columns:
             for row in rows:
-                copy.write_row([json.dumps(row[n], ensure_ascii=False) if n in json_columns and row[n] is not None
+                copy.write_row([json.dumps(row[n], ensure_ascii=False, default=_iso) if n in json_columns and row[n] is not None
                                 else row[n] for n in names])
         else:
             for row in rows:

@@ -51,13 +51,66 @@ def read_households(lines: Iterable[str], areas: dict[str, int], *, source: str,
     reader = csv.reader(lines)
     header = [name.strip().lower() for name in next(reader, [])]
     groups = _check_header(header)
+    column = {name: index for index, name in enumerate(header)}
+    # Each cell's reader is chosen once from the header, not once per cell.
+    answer_cells = [(name, column[name], _converter(name, Household.__table__.c[name].type))
+                    for name in ANSWER_FIELDS if name in column]
+    member_cells = [[(name, column[f"member{number}_{name}"], f"member{number}_{name}",
+                      _converter(name, HouseholdMember.__table__.c[name].type))
+                     for name in MEMBER_FIELDS if f"member{number}_{name}" in column] for number in groups]
+    account_cells = [(name, column[name], _converter(name, _ACCOUNT_TYPES[name]))
+                     for name in ACCOUNT_COLUMNS if name in column]
+    width = len(header)
+    reason = f"imported from {source}"[:200]
+    today_text = today.isoformat()
     for cells in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
-        values = dict(zip(header, cells))
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
         errors: list[str] = []
-        yield _household(line, values, groups, areas, source, today, errors)
+        key = cells[column["key"]].strip()
+        area_code = cells[column["area"]].strip().upper()
+        area_id = areas.get(area_code)
+        if area_id is None:
+            errors.append(f"area: no district or tehsil with code {area_code!r}")
+        head_cnic = _read(cells[column["head_cnic"]], _cnic, "head_cnic", errors)
+        if not cells[column["head_cnic"]].strip():
+            errors.append("head_cnic: missing")
+        status = cells[column["status"]].strip().lower() if "status" in column else ""
+        status = status or HouseholdStatus.REGISTERED
+        if status not in _STATES:
+            errors.append(f"status: {status!r} is not one of {', '.join(HouseholdStatus)}")
+        answers = {name: _read(cells[index], convert, name, errors) for name, index, convert in answer_cells}
+        members = []
+        for group in member_cells:
+            if not any(cells[index].strip() for _, index, _, _ in group):
+                continue
+            member = {}
+            for name, index, label, convert in group:
+                value = _read(cells[index], convert, label, errors)
+                if value is not None:
+                    member[name] = value
+            members.append(member)
+        account = None
+        values = {name: _read(cells[index], convert, name, errors) for name, index, convert in account_cells}
+        if values.get("account"):
+            mobile = values.get("mobile")
+            head = next((m for m in members if m.get("relation") == "head"), {})
+            account = {"full_name": values.get("full_name") or head.get("name"), "mobile": mobile,
+                       "network": values.get("network") or _network_of(mobile), "email": values.get("email")}
+        if errors:
+            yield Rejection(reader.line_num, key, "; ".join(errors))
+            continue
+        saved = {section: today_text for section, names in _SECTIONS.items()
+                 if any(answers.get(name) is not None for name in names)}
+        if members:
+            saved["members"] = today_text
+        if status in SUBMITTED_STATES:
+            saved["review"] = today_text
+        answers["sections_saved"] = saved
+        yield HouseholdRow(line=reader.line_num, key=key, area_id=area_id, head_cnic=head_cnic, status=status,
+                           answers=answers, members=members, account=account, reason=reason)
 
 
 def _check_header(header: list[str]) -> list[int]:
@@ -71,123 +124,95 @@ def _check_header(header: list[str]) -> list[int]:
             groups.add(int(match.group(1)))
         else:
             unknown.append(name)
-    if missing or unknown:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if missing or unknown or repeated:
         raise ImportFileError("; ".join(
             ([f"missing column(s): {', '.join(missing)}"] if missing else [])
-            + ([f"unknown column(s): {', '.join(unknown)}"] if unknown else [])))
+            + ([f"unknown column(s): {', '.join(unknown)}"] if unknown else [])
+            + ([f"repeated column(s): {', '.join(repeated)}"] if repeated else [])))
     return sorted(groups)
 
 
-def _household(line: int, values: dict[str, str], groups: list[int], areas: dict[str, int], source: str,
-               today: date, errors: list[str]) -> HouseholdRow | Rejection:
-    key = values.get("key", "").strip()
-    cell = _Cells(values, errors)
-    area_code = values.get("area", "").strip().upper()
-    area_id = areas.get(area_code)
-    if area_id is None:
-        errors.append(f"area: no district or tehsil with code {area_code!r}")
-    head_cnic = cell.cnic("head_cnic")
-    status = (values.get("status") or "").strip().lower() or HouseholdStatus.REGISTERED
-    if status not in HouseholdStatus.__members__.values():
-        errors.append(f"status: {status!r} is not one of {', '.join(HouseholdStatus)}")
-    answers = {name: cell.typed(name, Household.__table__.c[name].type) for name in ANSWER_FIELDS}
-    for name in CHOICES:  # choice values are lower case: "Owned" is owned
-        if isinstance(answers.get(name), str):
-            answers[name] = answers[name].lower()
-    members = []
-    for number in groups:
-        prefix = f"member{number}_"
-        if not any((values.get(prefix + name) or "").strip() for name in MEMBER_FIELDS):
-            continue
-        member = {name: cell.typed(prefix + name, HouseholdMember.__table__.c[name].type) for name in MEMBER_FIELDS
-                  if name != "cnic"}
-        member["cnic"] = cell.cnic(prefix + "cnic", required=False)
-        for name in MEMBER_CHOICES:
-            if isinstance(member.get(name), str):
-                member[name] = member[name].lower()
-        member = {name: value for name, value in member.items() if value is not None}
-        members.append(member)
-    account = None
-    if cell.typed("account", Boolean()):
-        head = next((m for m in members if m.get("relation") == "head"), {})
-        mobile = cell.mobile("mobile")
-        network = (values.get("network") or "").strip().lower() or (
-            networks_for_prefix(mobile)[0] if mobile and networks_for_prefix(mobile) else None)
-        email = (values.get("email") or "").strip() or None
-        if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            errors.append("email: not an email address")
-        account = {"full_name": (values.get("full_name") or "").strip() or head.get("name"), "mobile": mobile,
-                   "network": network, "email": email}
-    if errors:
-        return Rejection(line, key, "; ".join(errors))
-    now_text = today.isoformat()
-    answers["sections_saved"] = {section: now_text for section, names in _SECTIONS.items()
-                                 if any(answers.get(name) is not None for name in names)}
-    if members:
-        answers["sections_saved"]["members"] = now_text
-    if status in SUBMITTED_STATES:
-        answers["sections_saved"]["review"] = now_text
-    return HouseholdRow(line=line, key=key, area_id=area_id, head_cnic=head_cnic, status=status, answers=answers,
-                        members=members, account=account, reason=f"imported from {source}"[:200])
+_STATES = frozenset(HouseholdStatus.__members__.values())
+_ACCOUNT_TYPES = {"account": Boolean(), "full_name": String(100), "mobile": "mobile", "network": "choice",
+                  "email": "email"}
 
 
-class _Cells:
-    """Reads one row's cells by column type; what cannot be read is noted in `errors` and read as None."""
+def _read(text: str, convert, label: str, errors: list[str]):
+    """A cell's value, None when blank; a cell that cannot be read adds to `errors` and reads as None."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isascii():
+        text = to_latin_digits(text)
+    try:
+        return convert(text)
+    except ValueError as error:
+        errors.append(f"{label}: {error}")
+        return None
 
-    def __init__(self, values: dict[str, str], errors: list[str]) -> None:
-        self.values, self.errors = values, errors
 
-    def raw(self, name: str) -> str:
-        return to_latin_digits((self.values.get(name) or "").strip())
+def _converter(name: str, kind):
+    """How one column's text becomes its value (or a ValueError saying what was expected)."""
+    if name == "cnic":
+        return _cnic
+    if name in CHOICES or name in MEMBER_CHOICES or kind == "choice":
+        if isinstance(kind, JSON):  # the list of assets: names separated by ; , or spaces
+            return lambda text: [item for item in re.split(r"[;,\s]+", text.lower()) if item]
+        return str.lower  # choice values are lower case: "Owned" is owned; the loader checks the list
+    if kind == "mobile":
+        return _mobile
+    if kind == "email":
+        return _email
+    if isinstance(kind, Boolean):
+        return _yes_no
+    if isinstance(kind, Integer):
+        return lambda text: int(_number(text, decimal=False))
+    if isinstance(kind, (Float, Numeric)):
+        return lambda text: float(_number(text, decimal=True))
+    if isinstance(kind, Date):
+        return _date
+    length = getattr(kind, "length", None)
 
-    def typed(self, name: str, kind):
-        text = self.raw(name)
-        if not text:
-            return None
-        try:
-            if isinstance(kind, Boolean):
-                folded = text.lower()
-                if folded in _YES or folded in _NO:
-                    return folded in _YES
-                raise ValueError("yes or no")
-            if isinstance(kind, Integer):
-                return int(_number(text, decimal=False))
-            if isinstance(kind, (Float, Numeric)):
-                return float(_number(text, decimal=True))
-            if isinstance(kind, Date):
-                return _date(text)
-            if isinstance(kind, JSON):  # the list of assets: names separated by ; , or spaces
-                return [item for item in re.split(r"[;,\s]+", text.lower()) if item]
-            if isinstance(kind, String):
-                if kind.length and len(text) > kind.length:
-                    raise ValueError(f"at most {kind.length} characters")
-                return text
-        except ValueError as error:
-            self.errors.append(f"{name}: {error}")
-            return None
+    def string(text: str) -> str:
+        if length and len(text) > length:
+            raise ValueError(f"at most {length} characters")
         return text
+    return string
 
-    def cnic(self, name: str, *, required: bool = True) -> str | None:
-        text = self.values.get(name) or ""
-        if not text.strip():
-            if required:
-                self.errors.append(f"{name}: missing")
-            return None
-        try:
-            return normalise_cnic(text)
-        except CnicError as error:
-            self.errors.append(f"{name}: not a CNIC ({error.code})")
-            return None
 
-    def mobile(self, name: str) -> str | None:
-        text = self.values.get(name) or ""
-        if not text.strip():
-            return None  # the loader refuses an account without a mobile
-        try:
-            return normalise_mobile(text)
-        except MobileError as error:
-            self.errors.append(f"{name}: not a mobile number ({error.code})")
-            return None
+def _yes_no(text: str) -> bool:
+    folded = text.lower()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise ValueError("yes or no")
+
+
+def _cnic(text: str) -> str:
+    try:
+        return normalise_cnic(text)
+    except CnicError as error:
+        raise ValueError(f"not a CNIC ({error.code})") from None
+
+
+def _mobile(text: str) -> str:
+    try:
+        return normalise_mobile(text)
+    except MobileError as error:
+        raise ValueError(f"not a mobile number ({error.code})") from None
+
+
+def _email(text: str) -> str:
+    if len(text) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError("not an email address")
+    return text
+
+
+def _network_of(mobile: str | None) -> str | None:
+    networks = networks_for_prefix(mobile) if mobile else ()
+    return networks[0] if networks else None
 
 
 def _number(text: str, *, decimal: bool) -> str:
@@ -207,3 +232,35 @@ def _date(text: str) -> date:
         return date(year, month, day)
     except (ValueError, TypeError):
         raise ValueError("a date as YYYY-MM-DD or DD/MM/YYYY") from None
+
+
+def write_households(handle, rows: Iterable[HouseholdRow], area_code_of: dict[int, str], *, members: int = 10,
+                     ) -> int:
+    """Write `rows` in the import format (the inverse of read_households): a sample file, or the benchmark's input.
+    Returns the number of rows written."""
+    header = [*HOUSEHOLD_COLUMNS, *(f"member{n}_{name}" for n in range(1, members + 1) for name in MEMBER_FIELDS)]
+    writer = csv.writer(handle)
+    writer.writerow(header)
+    written = 0
+    for row in rows:
+        values = {"key": row.key, "area": area_code_of[row.area_id], "head_cnic": row.head_cnic, "status": row.status}
+        if row.account:
+            values.update(row.account, account="yes")
+        values.update({name: row.answers.get(name) for name in ANSWER_FIELDS})
+        for n, member in enumerate(row.members[:members], start=1):
+            values.update({f"member{n}_{name}": member.get(name) for name in MEMBER_FIELDS})
+        writer.writerow([_cell(values.get(name)) for name in header])
+        written += 1
+    return written
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return value.isoformat() if isinstance(value, date) else str(value)
