@@ -169,8 +169,8 @@ def init_cli(app: Flask) -> None:
 
     @translate.command()
     def extract() -> None:
-        """Extract messages to translations/messages.pot."""
-        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        """Extract messages to translations/messages.pot (`N_` marks the question catalogue's labels)."""
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--sort-output",
                 "-o", "translations/messages.pot", "app", "templates")
 
     @translate.command()

@@ -28,6 +28,7 @@ from ..domain.cnic import CnicError, normalise_cnic
 from ..domain.household_status import HouseholdStatus
 from ..domain.mobile import NETWORKS
 from ..domain import questionnaire as q
+from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, QuestionType
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
 from .questionnaire import MEMBER_FIELDS, SECTION_FIELDS
@@ -36,24 +37,23 @@ from .questionnaire import MEMBER_FIELDS, SECTION_FIELDS
 # produces this string, so every password check against it fails.
 UNUSABLE_PASSWORD = "!imported"
 
-# The choice list each answer must come from. (The question catalogue will own this; until then, here.)
-CHOICES: dict[str, tuple[str, ...]] = {
-    "tenure": q.TENURE, "roof": q.ROOF, "walls": q.WALLS, "toilet": q.TOILET, "water": q.WATER,
-    "electricity": q.ELECTRICITY, "cooking_fuel": q.COOKING_FUEL, "main_income_source": q.INCOME_SOURCES,
-    "assets": q.ASSETS,
-}
-MEMBER_CHOICES: dict[str, tuple[str, ...]] = {
-    "relation": q.RELATIONS, "sex": q.SEXES, "marital_status": q.MARITAL, "disability": q.DISABILITIES,
-    "education": q.EDUCATION, "employment": q.EMPLOYMENT,
-}
-# The ranges the questionnaire's forms accept (app/survey/forms.py).
-RANGES: dict[str, tuple[float, float]] = {
-    "gps_lat": (27.5, 34.5), "gps_lon": (69.0, 75.5), "gps_accuracy_m": (0, 100_000), "rooms": (1, 50),
-    "land_acres": (0, 10_000), "cattle": (0, 1000), "buffalo": (0, 1000), "goats_sheep": (0, 5000),
-    "monthly_income": (0, 10_000_000), "age_years": (0, q.MAX_AGE),
-}
-ANSWER_FIELDS = tuple(name for section in ("consent", "housing", "assets", "income")
-                      for name in SECTION_FIELDS[section] if name != "area_id")
+
+def _catalogue_rules():
+    """Each answer's choice list and range, by column, from the question catalogue."""
+    choices: dict[str, dict[str, tuple[str, ...]]] = {HOUSEHOLDS: {}, MEMBERS: {}}
+    ranges: dict[str, dict[str, tuple[float, float]]] = {HOUSEHOLDS: {}, MEMBERS: {}}
+    for question in CATALOGUE:
+        if question.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE):
+            choices[question.table][question.column_name] = CATALOGUE.choice_list(question).keys
+        if question.type == QuestionType.NUMBER:
+            low = question.minimum if question.minimum is not None else float("-inf")
+            high = question.maximum if question.maximum is not None else float("inf")
+            ranges[question.table][question.column_name] = (low, high)
+    return choices[HOUSEHOLDS], choices[MEMBERS], ranges[HOUSEHOLDS], ranges[MEMBERS]
+
+
+CHOICES, MEMBER_CHOICES, RANGES, MEMBER_RANGES = _catalogue_rules()
+ANSWER_FIELDS = tuple(name for names in SECTION_FIELDS.values() for name in names if name != "area_id")
 # States reached through a submit: the household has a first revision and a complete family.
 SUBMITTED_STATES = frozenset({HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED,
                               HouseholdStatus.REJECTED})
@@ -134,10 +134,10 @@ def row_problems(row: HouseholdRow, today: date) -> list[str]:
             problems.append(f"member{position}_name: missing")
         if member.get("cnic") is not None and not _is_cnic(member["cnic"]):
             problems.append(f"member{position}_cnic: not a valid CNIC or B-form number")
-        for name in ("age_years", "monthly_income"):
+        for name, (low, high) in MEMBER_RANGES.items():
             value = member.get(name)
-            if value is not None and not RANGES[name][0] <= value <= RANGES[name][1]:
-                problems.append(f"member{position}_{name}: {value} is out of range")
+            if value is not None and not low <= value <= high:
+                problems.append(f"member{position}_{name}: {value} is not from {low:g} to {high:g}")
         facts.append(q.MemberFacts(key=position, relation=member.get("relation"), sex=member.get("sex"),
                                    age=q.age_on(member.get("dob"), member.get("age_years"), today),
                                    cnic=member.get("cnic"), dob=member.get("dob")))

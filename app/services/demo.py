@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import questionnaire as q
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
+from ..domain.sample_households import person_name, sample_household
 from ..models import Area, Household, User
 from .areas import find_area
 from .bulk_load import HouseholdRow, LoadReport, load_households, next_ids, write_rows
@@ -26,9 +26,6 @@ DEMO_ACCOUNTS = (
     (Role.HELPDESK, "35202-4444444-6", "Ayesha Malik", None),  # the call centre serves all of Punjab
     (Role.ADMIN, "35202-5555555-7", "Farhan Siddiqui", None),
 )
-_MALE = ["Muhammad", "Ali", "Usman", "Bilal", "Kashif", "Asif", "Hamza", "Imran"]
-_FEMALE = ["Fatima", "Zainab", "Hira", "Nadia", "Rubina", "Shazia", "Ayesha", "Sadia"]
-_LAST = ["Khan", "Ahmed", "Butt", "Chaudhry", "Malik", "Qureshi", "Sheikh", "Awan", "Rana", "Bhatti", "Gill", "Javed"]
 # The path each state took, so that every demo household has a believable history.
 _PATHS = {
     HouseholdStatus.REGISTERED: [HouseholdStatus.REGISTERED],
@@ -106,7 +103,7 @@ def demo_household_row(number: int, places: DemoPlaces, today: date) -> Househol
     """Demo household `number`: the same one every time. Its state cycles through every state, a third live in
     Lahore, and from the draft on it has a family and answers that pass the questionnaire's rules.
 
-    The one place demo rows are made: a generator of answers from the question catalogue replaces its middle.
+    The one place demo rows are made; the family and the answers come from the question catalogue's generator.
     """
     rng = random.Random(number)
     states = list(_PATHS)
@@ -114,7 +111,7 @@ def demo_household_row(number: int, places: DemoPlaces, today: date) -> Househol
     district = places.lahore if (number - 1) % 3 == 0 else rng.choice(places.districts)
     head_sex = "male" if rng.random() < 0.85 else "female"
     head_cnic = _demo_cnic(number, head_sex, rng)
-    head_name = f"{rng.choice(_MALE if head_sex == 'male' else _FEMALE)} {rng.choice(_LAST)}"
+    head_name = person_name(rng, head_sex)
     path = _PATHS[state]
     row = HouseholdRow(
         line=number, key=demo_key(number), area_id=district, head_cnic=head_cnic, status=state,
@@ -125,68 +122,15 @@ def demo_household_row(number: int, places: DemoPlaces, today: date) -> Househol
     if state in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
         return row
     row.area_id = rng.choice(places.tehsils.get(district) or (district,))
-    row.members = _demo_family(number, head_name, head_sex, head_cnic, rng, today)
-    answers = row.answers
-    answers.update(
-        consent_given=True, consent_at=None, union_council=f"UC {rng.randrange(1, 150)}", village="Demo",
-        tenure=rng.choice(("owned", "rented")), rooms=rng.randrange(1, 5),
-        roof=rng.choice(("rcc", "iron_sheet", "thatch_mud")), walls=rng.choice(("burnt_brick", "mud_brick")),
-        toilet=rng.choice(("flush_pit", "dry_pit", "none")), water=rng.choice(("hand_pump", "piped")),
-        electricity="grid", cooking_fuel=rng.choice(("lpg", "wood", "gas_pipeline")),
-        assets=rng.sample(("tv", "fridge", "motorcycle", "smartphone"), rng.randrange(0, 4)),
-        land_acres=0.0, cattle=rng.randrange(0, 3), buffalo=0, goats_sheep=rng.randrange(0, 6),
-        main_income_source="wages", monthly_income=rng.randrange(15, 90) * 1000, has_bank_account=False,
-        bisp_beneficiary=rng.random() < 0.4, receives_remittances=False,
-        sections_saved={s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")},
-    )
+    # The family and the answers come from the question catalogue (domain.sample_households).
+    sample = sample_household(rng, today=today, head_cnic=head_cnic, head_name=head_name)
+    row.members = sample.members
+    row.answers.update(sample.household)
+    row.answers["sections_saved"] = {s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")}
     if state == HouseholdStatus.RETURNED:
-        answers["return_reasons"] = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
-                                     "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
+        row.answers["return_reasons"] = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
+                                         "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
     return row
-
-
-def _demo_family(number: int, head_name: str, head_sex: str, head_cnic: str, rng: random.Random,
-                 today: date) -> list[dict]:
-    """A head, usually a spouse, children young enough to be theirs, sometimes the head's widowed mother."""
-    head_age = rng.randrange(25, 70)
-    common = {"disability": "none", "chronic_illness": False}
-    family = [{**common, "name": head_name, "relation": "head", "sex": head_sex, "cnic": head_cnic,
-               "dob": date(today.year - head_age - 1, rng.randrange(1, 13), 1), "marital_status": "married",
-               "can_read": rng.random() < 0.6, "education": "primary", "employment": "daily_wage",
-               "monthly_income": rng.randrange(15, 60) * 1000}]
-    youngest_parent = head_age
-    if rng.random() < 0.9:
-        spouse_sex = "female" if head_sex == "male" else "male"
-        gap = rng.randrange(-3, 9)  # wives are usually a few years younger than their husbands
-        spouse_age = max(18, head_age - gap if head_sex == "male" else head_age + gap)
-        youngest_parent = min(head_age, spouse_age)
-        spouse_name = f"{rng.choice(_FEMALE)} Bibi" if spouse_sex == "female" else f"{rng.choice(_MALE)} {rng.choice(_LAST)}"
-        family.append({**common, "name": spouse_name, "relation": "spouse", "sex": spouse_sex,
-                       "cnic": _demo_cnic(number + _SPOUSE_OFFSET, spouse_sex, rng), "age_years": spouse_age,
-                       "marital_status": "married", "can_read": rng.random() < 0.5, "education": "primary",
-                       "employment": "housework" if spouse_sex == "female" else "daily_wage"})
-    else:
-        family[0]["marital_status"] = "widowed"
-    for _ in range(rng.randrange(0, 6) if youngest_parent >= 19 else 0):
-        age = rng.randrange(0, youngest_parent - 17)
-        sex = rng.choice(("male", "female"))
-        school = q.asks_enrolment(age)
-        enrolled = school and rng.random() < 0.7
-        family.append({
-            **common, "name": rng.choice(_MALE if sex == "male" else _FEMALE),
-            "relation": "son" if sex == "male" else "daughter", "sex": sex, "age_years": age,
-            "marital_status": "never_married" if q.asks_marital_status(age) else None,
-            "disability": "lower_limb" if rng.random() < 0.05 else "none", "can_read": age > 7,
-            "education": "none" if age < 6 else "primary", "enrolled": enrolled if school else None,
-            "employment": "student" if enrolled else ("unemployed" if age >= 17 else None)})
-    if rng.random() < 0.15 and head_age < 75:
-        family.append({**common, "name": f"{rng.choice(_FEMALE)} Bibi", "relation": "mother", "sex": "female",
-                       "age_years": head_age + rng.randrange(18, 26), "marital_status": "widowed",
-                       "can_read": False, "education": "none", "employment": "unable"})
-    return family
-
-
-_SPOUSE_OFFSET = 5 * 10**10
 
 
 def _demo_cnic(number: int, sex: str, rng: random.Random) -> str:

@@ -16,7 +16,7 @@ from ..domain.mobile import MobileError, networks_for_prefix, normalise_mobile
 from ..domain.numerals import to_latin_digits
 from ..models import Area, Household, HouseholdMember
 from .bulk_load import ANSWER_FIELDS, CHOICES, MEMBER_CHOICES, SUBMITTED_STATES, HouseholdRow, Rejection
-from .questionnaire import MEMBER_FIELDS
+from .questionnaire import MEMBER_FIELDS, SECTION_FIELDS
 
 REQUIRED_COLUMNS = ("key", "area", "head_cnic")
 ACCOUNT_COLUMNS = ("account", "full_name", "mobile", "network", "email")
@@ -24,11 +24,8 @@ HOUSEHOLD_COLUMNS = (*REQUIRED_COLUMNS, "status", *ACCOUNT_COLUMNS, *ANSWER_FIEL
 _MEMBER_COLUMN = re.compile(r"member(\d+)_(\w+)")
 _YES = {"yes", "y", "true", "1", "ہاں", "ہاں"}
 _NO = {"no", "n", "false", "0", "نہیں"}
-_SECTIONS = {"consent": ("consent_given", "union_council", "village", "address", "gps_lat", "gps_lon", "gps_accuracy_m"),
-             "housing": ("tenure", "rooms", "roof", "walls", "toilet", "water", "electricity", "cooking_fuel"),
-             "assets": ("assets", "land_acres", "cattle", "buffalo", "goats_sheep"),
-             "income": ("main_income_source", "monthly_income", "has_bank_account", "bisp_beneficiary",
-                        "receives_remittances")}
+# The sections an answer belongs to, to mark them saved: from the question catalogue.
+_SECTIONS = {section: tuple(name for name in names if name != "area_id") for section, names in SECTION_FIELDS.items()}
 
 
 class ImportFileError(ValueError):

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.catalogue import CATALOGUE
 from ..domain.household_status import HouseholdStatus, check_move
 from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
 from ..domain.roles import Role
@@ -17,15 +18,9 @@ from . import audit
 from .overview import area_and_descendants
 
 EDITABLE = {HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED, HouseholdStatus.DRAFT, HouseholdStatus.RETURNED}
-# The columns each section writes; members have their own table.
-SECTION_FIELDS = {
-    "consent": ("consent_given", "union_council", "village", "address", "area_id", "gps_lat", "gps_lon", "gps_accuracy_m"),
-    "housing": ("tenure", "rooms", "roof", "walls", "toilet", "water", "electricity", "cooking_fuel"),
-    "assets": ("assets", "land_acres", "cattle", "buffalo", "goats_sheep"),
-    "income": ("main_income_source", "monthly_income", "has_bank_account", "bisp_beneficiary", "receives_remittances"),
-}
-MEMBER_FIELDS = ("name", "relation", "sex", "dob", "age_years", "cnic", "marital_status", "disability",
-                 "chronic_illness", "can_read", "education", "enrolled", "occupation", "employment", "monthly_income")
+# The columns each section writes, and the member table's: from the question catalogue.
+SECTION_FIELDS = CATALOGUE.section_columns()
+MEMBER_FIELDS = CATALOGUE.member_columns()
 
 
 def may_open(session: Session, user: User, household: Household) -> bool:
