@@ -194,3 +194,15 @@ def test_a_load_in_small_batches_loads_the_same(app, db, batch_size):
         flask_db.session.commit()
     assert (report.households, report.accounts, report.rejected) == (7, 7, [])
     assert report.members == db.scalar(select(func.count()).select_from(HouseholdMember))
+
+
+def test_member_groups_may_be_partial_and_in_any_order_of_columns(app, db, tmp_path):
+    header = ["member2_sex", "member2_name", "key", "member1_name", "area", "member2_relation", "head_cnic",
+              "member1_relation", "member1_sex", "member1_age_years", "member2_age_years", "member3_name"]
+    rows = [{"key": "p-1", "area": "DST-LHR", "head_cnic": "35202-1234567-1", "member1_name": "Akram",
+             "member1_relation": "head", "member1_sex": "male", "member1_age_years": "40", "member2_name": "Usman",
+             "member2_relation": "son", "member2_sex": "male", "member2_age_years": "12", "member3_name": ""},
+            {"key": "p-2", "area": "DST-LHR", "head_cnic": "35202-1234568-1", "member3_name": "  "}]
+    result = import_file(app, write_csv(tmp_path / "partial.csv", rows, header=header))
+    assert result.exit_code == 0, result.output
+    assert "households: 2 added" in result.output and "members: 2" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from operator import itemgetter
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -55,6 +56,8 @@ def read_households(lines: Iterable[str], areas: dict[str, int], *, source: str,
     member_cells = [[(name, column[f"member{number}_{name}"], f"member{number}_{name}",
                       _converter(name, HouseholdMember.__table__.c[name].type))
                      for name in MEMBER_FIELDS if f"member{number}_{name}" in column] for number in groups]
+    # A group's cells in one call, to skip the (many) empty groups quickly.
+    member_groups = [(_cells_getter([index for _, index, _, _ in group]), group) for group in member_cells]
     account_cells = [(name, column[name], _converter(name, _ACCOUNT_TYPES[name]))
                      for name in ACCOUNT_COLUMNS if name in column]
     width = len(header)
@@ -80,14 +83,16 @@ def read_households(lines: Iterable[str], areas: dict[str, int], *, source: str,
             errors.append(f"status: {status!r} is not one of {', '.join(HouseholdStatus)}")
         answers = {name: _read(cells[index], convert, name, errors) for name, index, convert in answer_cells}
         members = []
-        for group in member_cells:
-            if not any(cells[index].strip() for _, index, _, _ in group):
+        for cells_of, group in member_groups:
+            group_cells = cells_of(cells)
+            if not any(group_cells) or not "".join(group_cells).strip():
                 continue
             member = {}
             for name, index, label, convert in group:
-                value = _read(cells[index], convert, label, errors)
-                if value is not None:
-                    member[name] = value
+                if cells[index]:
+                    value = _read(cells[index], convert, label, errors)
+                    if value is not None:
+                        member[name] = value
             members.append(member)
         account = None
         values = {name: _read(cells[index], convert, name, errors) for name, index, convert in account_cells}
@@ -108,6 +113,14 @@ def read_households(lines: Iterable[str], areas: dict[str, int], *, source: str,
         answers["sections_saved"] = saved
         yield HouseholdRow(line=reader.line_num, key=key, area_id=area_id, head_cnic=head_cnic, status=status,
                            answers=answers, members=members, account=account, reason=reason)
+
+
+def _cells_getter(indices: list[int]):
+    """A function from a row's cells to a tuple of the cells at `indices` (itemgetter, a tuple even for one)."""
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda cells: (cells[index],)
+    return itemgetter(*indices)
 
 
 def _check_header(header: list[str]) -> list[int]:
