@@ -61,7 +61,9 @@ def init_cli(app: Flask) -> None:
     @import_group.command("households")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
     @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000))
-    def import_households(file: str, batch_size: int) -> None:
+    @click.option("--rejected", type=click.Path(dir_okay=False, writable=True), default=None,
+                  help="Also write the refused rows' line, key and reason to this CSV file, for the clerk to fix.")
+    def import_households(file: str, batch_size: int, rejected: str | None) -> None:
         """Load households from a CSV file (columns in the README, "Importing households").
 
         Rows that break a rule are listed with their line and not loaded; the rest load. Each batch is committed
@@ -87,6 +89,13 @@ def init_cli(app: Flask) -> None:
             except ImportFileError as error:
                 raise click.ClickException(f"{path.name}: {error}") from None
         _echo_report(report)
+        if rejected:
+            import csv
+
+            with open(rejected, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["line", "key", "reason"])
+                writer.writerows((r.line, r.key, r.reason) for r in [*report.rejected, *report.account_clashes])
         if report.rejected:
             raise SystemExit(1)  # the good rows are loaded; the status tells a script that some need fixing
 

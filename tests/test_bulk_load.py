@@ -83,9 +83,13 @@ def test_clerk_imports_a_file_bad_rows_are_refused_by_line_and_a_second_run_chan
     assert revision.snapshot["household"]["import_key"] == "mul-1"
     assert [m["name"] for m in revision.snapshot["members"]] == ["Nasreen", "Aslam", "Hira"]
 
-    again = import_file(app, path)
+    rejected = tmp_path / "rejected.csv"
+    again = app.test_cli_runner().invoke(args=["import", "households", str(path), "--rejected", str(rejected)])
     assert "households: 0 added, 2 already there, 6 refused" in again.output
     assert counts(db) == (2, 6, 2, 1, 2)
+    with rejected.open(encoding="utf-8") as handle:
+        assert [(r["line"], r["key"]) for r in csv.DictReader(handle)] == [
+            ("3", "lhr-2"), ("4", "lhr-3"), ("5", "lhr-4"), ("6", "lhr-5"), ("7", "lhr-6"), ("9", "lhr-1")]
 
 
 def test_an_imported_account_cannot_sign_in_until_its_holder_sets_a_password(app, db, client, tmp_path):
