@@ -21,6 +21,8 @@ class Household(db.Model):
     status: Mapped[str] = mapped_column(String(12), default=HouseholdStatus.REGISTERED, index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     self_declared: Mapped[bool] = mapped_column(default=False)
+    # The key a bulk import (a column of the file) or the demo seed (demo-0000001) gave it; a re-run skips it.
+    import_key: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     # Optimistic locking: every save names the version it was made from.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
