@@ -2,6 +2,7 @@
 it ends) and `flask jobs start KIND` (any registered kind, e.g. from cron)."""
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -39,7 +40,7 @@ def watch_job(job_id: int, *, interval: float = 0.5) -> BackgroundJob:
         if job is None:
             raise click.ClickException(f"no job #{job_id}")
         with click.progressbar(length=job.progress_total or 1, label=f"#{job.id} {job.kind}", show_pos=True,
-                               show_percent=True, file=click.get_text_stream("stderr")) as bar:
+                               show_percent=True, file=sys.stderr) as bar:
             while True:
                 session.expire_all()
                 job = session.get(BackgroundJob, job_id)
@@ -93,7 +94,7 @@ def init_jobs_cli(app: Flask) -> None:
             return
         from ..services.jobs import recent_jobs
 
-        with _session() as session:
+        with app.app_context(), _session() as session:
             for job in recent_jobs(session, limit):
                 click.echo(_line(job))
 

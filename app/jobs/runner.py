@@ -218,22 +218,24 @@ def perform(job_id: int) -> str:
 def on_rq_failure(rq_job, connection, exc_type, exc_value, tb) -> None:
     """RQ calls this when a run fails, also when it finds a run abandoned by a lost worker (then no code of
     ours saw the end): the row says what happened, and `failed` once no retry is left."""
-    from rq.exceptions import AbandonedJobError
+    record_lost_run(rq_job, "The worker running this job was lost")
 
-    if exc_type is not AbandonedJobError:
-        return  # perform() recorded it already
+
+def record_lost_run(rq_job, reason: str) -> None:
+    """A run that ended outside perform() (its worker or work horse died): the job waits for its retry, or
+    has failed when none is left. A run that perform() saw end has left `running` already: no change."""
     job_id = rq_job.args[0] if rq_job.args else None
+    retrying = bool(rq_job.retries_left)
     runner = runner_for(current_app._get_current_object())
     with runner.app.app_context():
         from ..extensions import db
 
         with Session(db.engine) as session:
-            retrying = bool(rq_job.retries_left)
             session.execute(
                 update(BackgroundJob)
                 .where(BackgroundJob.id == job_id, BackgroundJob.state == "running")
                 .values(state="queued" if retrying else "failed", updated_at=utcnow(),
-                        error="The worker running this job was lost" + ("; it will be retried." if retrying else "."),
+                        error=reason + ("; it will be retried." if retrying else "."),
                         finished_at=None if retrying else utcnow())
                 .execution_options(synchronize_session=False)
             )

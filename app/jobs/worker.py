@@ -44,6 +44,12 @@ class PortalWorker(Worker):
     def dequeue_timeout(self) -> int:
         return max(1, min(self.worker_ttl - 15, int(self.maintenance_interval)))
 
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        from .runner import record_lost_run
+
+        record_lost_run(job, f"The process running this job ended abruptly (status {ret_val})")
+
     def main_work_horse(self, job, queue):
         parent = os.getppid()
         _die_with_parent()

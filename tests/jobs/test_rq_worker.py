@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -86,6 +87,37 @@ def test_a_job_whose_worker_is_killed_is_finished_by_another_each_item_exactly_o
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=30)
+    assert row.state == "done", log.read_text()[-3000:]
+    assert (row.progress_done, row.attempts) == (items, 2)
+    assert items_done(db, job.id) == Counter({str(i): 1 for i in range(items)})
+
+
+def work_horse_of(worker_pid: int) -> int | None:
+    """The worker's child that RQ put in a process group of its own: the one running the job."""
+    try:
+        children = Path(f"/proc/{worker_pid}/task/{worker_pid}/children").read_text().split()
+    except OSError:
+        return None
+    return next((int(pid) for pid in children if os.getpgid(int(pid)) == int(pid)), None)
+
+
+def test_a_job_whose_work_horse_dies_is_retried_and_finished_each_item_once(app, db, redis_jobs, worker_env,
+                                                                             tmp_path):
+    items = 40
+    with app.app_context():
+        job = enqueue(db, "demo.count", items=items, batch=5, pause=0.25)
+        db.commit()
+    log = tmp_path / "worker.log"
+    worker = start_worker(worker_env, log=log)
+    try:
+        wait_for(lambda: job_row(db, job.id).progress_done >= 10, 60, "the job to be well under way")
+        horse = wait_for(lambda: work_horse_of(worker.pid), 10, "the work horse")
+        os.kill(horse, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        row = wait_for(lambda: (r := job_row(db, job.id)).state in ("done", "failed") and r, 60,
+                       "the worker to retry and finish the job")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
     assert row.state == "done", log.read_text()[-3000:]
     assert (row.progress_done, row.attempts) == (items, 2)
     assert items_done(db, job.id) == Counter({str(i): 1 for i in range(items)})
