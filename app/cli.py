@@ -1,4 +1,5 @@
-"""Operator commands: seed, seed-demo, create-user, escalate and clean-up (as jobs), and `translate`."""
+"""Operator commands: seed, seed-demo, create-user, escalate and clean-up (as jobs), and `translate`.
+Each command that changes data is one unit of work: all of it is committed, or none (app.unit_of_work)."""
 from __future__ import annotations
 
 import subprocess
@@ -11,6 +12,7 @@ from .config import ROOT
 from .domain.cnic import CnicError
 from .domain.roles import Role
 from .extensions import db
+from .unit_of_work import service_context, unit_of_work
 
 
 def init_cli(app: Flask) -> None:
@@ -19,7 +21,8 @@ def init_cli(app: Flask) -> None:
         """Load reference data (the areas of Punjab). Safe to run any number of times."""
         from .services.areas import load_areas
 
-        added, updated = load_areas(db.session)
+        with unit_of_work(db.session) as session:
+            added, updated = load_areas(session)
         click.echo(f"areas: {added} added, {updated} updated")
 
     @app.cli.command("seed-demo")
@@ -35,11 +38,12 @@ def init_cli(app: Flask) -> None:
             seed_demo_households,
         )
 
-        load_areas(db.session)
-        ensure_demo_accounts(db.session)
-        made = seed_demo_households(db.session, households)
+        with unit_of_work(db.session) as session:
+            load_areas(session)
+            ensure_demo_accounts(session, service_context())
+            made = seed_demo_households(session, households)
+            complaints = seed_demo_complaints(session, max(households // 5, 6) if households else 0)
         click.echo(f"households: {made} added")
-        complaints = seed_demo_complaints(db.session, max(households // 5, 6) if households else 0)
         click.echo(f"complaints: {complaints} added")
         for role, cnic, name, area in DEMO_ACCOUNTS:
             click.echo(f"  {role:<10} {cnic}  {DEMO_PASSWORD}  {name}{'  (' + area + ')' if area else ''}")
@@ -64,7 +68,9 @@ def init_cli(app: Flask) -> None:
                 raise click.BadParameter(f"no area with code or name {area!r} (did you run `flask seed`?)", param_hint="--area")
         try:
             mobile = normalise_mobile(mobile) if mobile else None
-            user = create_user(db.session, role=role, cnic=cnic, name=name, password=password, area=found, mobile=mobile)
+            with unit_of_work(db.session) as session:
+                user = create_user(session, service_context(), role=role, cnic=cnic, name=name, password=password,
+                                   area=found, mobile=mobile)
         except CnicError as error:
             raise click.BadParameter(f"not a valid CNIC ({error.code})", param_hint="--cnic") from None
         except MobileError as error:
@@ -82,9 +88,9 @@ def init_cli(app: Flask) -> None:
         from .jobs import enqueue
         from .jobs.cli import report
 
-        job = enqueue(db.session, "complaints.escalate")
-        db.session.commit()
-        job = report(job, wait=wait)
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "complaints.escalate")
+        job = report(job, wait=wait)  # without Redis it ran once the unit of work committed
         if job.state == "done":
             click.echo(f"escalated: {job.result['escalated']}, closed: {job.result['closed']}")
 
@@ -97,8 +103,8 @@ def init_cli(app: Flask) -> None:
         from .jobs import enqueue
         from .jobs.cli import report
 
-        job = enqueue(db.session, "housekeeping.clean_up", replay_days=replay_days)
-        db.session.commit()
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "housekeeping.clean_up", replay_days=replay_days)
         job = report(job, wait=wait)
         if job.state == "done":
             for what, count in job.result.items():
@@ -115,8 +121,8 @@ def init_cli(app: Flask) -> None:
 
     @translate.command()
     def extract() -> None:
-        """Extract messages to translations/messages.pot."""
-        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        """Extract messages to translations/messages.pot (`N_` marks the question catalogue's labels)."""
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--sort-output",
                 "-o", "translations/messages.pot", "app", "templates")
 
     @translate.command()

@@ -19,7 +19,7 @@ from .runner import JobRun, enqueue
 def escalate_complaints(session: Session, params: dict, run: JobRun) -> dict:
     from ..services.complaints import escalate_overdue
 
-    escalated, closed = escalate_overdue(session)
+    escalated, closed = escalate_overdue(session, run.context)
     return {"escalated": escalated, "closed": closed}
 
 
@@ -30,7 +30,7 @@ def clean_up(session: Session, params: dict, run: JobRun) -> dict:
     from ..services.housekeeping import clean_up as remove_old
     from ..services.jobs import remove_finished_jobs
 
-    removed = remove_old(session, replay_days=int(params.get("replay_days", 7)))
+    removed = remove_old(session, now=run.context.now(), replay_days=int(params.get("replay_days", 7)))
     removed["finished jobs"] = remove_finished_jobs(session, older_than=timedelta(days=int(params.get("job_days", 30))))
     return removed
 
@@ -87,7 +87,7 @@ def count_items(session: Session, params: dict, run: JobRun) -> dict:
     while done < items:
         upto = min(done + batch, items)
         for item in range(done, upto):
-            audit.record(session, "job.demo", outcome=str(item), detail={"job": run.job_id})
+            audit.record(session, run.context, "job.demo", outcome=str(item), detail={"job": run.job_id})
         if pause:
             time.sleep(pause)  # stands in for real work, long enough to stop a worker in the middle
         done = upto

@@ -31,11 +31,13 @@ class JobTakenOver(Exception):
 
 
 class JobRun:
-    """One run of a job, handed to the kind's function: its settings, where it left off, and `save`."""
+    """One run of a job, handed to the kind's function: its settings and the services' context (settings,
+    clock, notifier), where it left off, and `save`."""
 
-    def __init__(self, job_id: int, session: Session, token: str, checkpoint: Any, settings, attempt: int):
+    def __init__(self, job_id: int, session: Session, token: str, checkpoint: Any, settings, attempt: int,
+                 context=None):
         self.job_id, self.session, self.token = job_id, session, token
-        self.checkpoint, self.settings, self.attempt = checkpoint, settings, attempt
+        self.checkpoint, self.settings, self.attempt, self.context = checkpoint, settings, attempt, context
 
     def save(self, checkpoint: Any = KEEP, *, done: int | None = None, total: int | None = None,
              message: str | None = None) -> None:
@@ -167,7 +169,9 @@ class JobRunner:
         kind_name, params, checkpoint, attempt = job.kind, dict(job.params or {}), job.checkpoint, job.attempts
         session.commit()
         log.info("job %s (%s): attempt %s%s", job_id, kind_name, attempt, " from checkpoint" if checkpoint else "")
-        run = JobRun(job_id, session, token, checkpoint, self.app.config, attempt)
+        from ..unit_of_work import service_context
+
+        run = JobRun(job_id, session, token, checkpoint, self.app.config, attempt, service_context(self.app))
         try:
             kind: JobKind = kind_named(kind_name)
             result = kind.func(session, params, run)

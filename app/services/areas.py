@@ -34,7 +34,6 @@ def load_areas(session: Session, path: Path = AREAS_FILE) -> tuple[int, int]:
             updated += 1
         area.level, area.name_en, area.name_ur, area.parent = row["level"], row["name_en"], row["name_ur"], parent
         session.flush()
-    session.commit()
     return added, updated
 
 

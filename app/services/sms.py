@@ -5,14 +5,18 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..models import SmsMessage
+from .sms_delivery import backend_named
 
 SEND_JOB = "sms.send"
 
 
-def send_sms(session: Session, to_mobile: str, body: str, purpose: str) -> SmsMessage:
+def send_sms(session: Session, to_mobile: str, body: str, purpose: str, *, backend: str) -> SmsMessage:
+    """Queue a message in the caller's transaction; `backend` is the SMS_BACKEND setting. The message goes
+    out with the `sms.send` job that this transaction starts when it commits."""
     from ..jobs import enqueue_once
 
-    message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend="", status="queued")
+    backend_named(backend)  # an unknown backend is refused here, in the use case, not later in the job
+    message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend=backend, status="queued")
     session.add(message)
     enqueue_once(session, SEND_JOB)  # one sending job per transaction, however many messages it queues
     return message

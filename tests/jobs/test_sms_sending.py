@@ -45,7 +45,7 @@ def gateway(app, monkeypatch):
 
 def queue_sms(app, db, *bodies: str) -> list[int]:
     with app.app_context():
-        messages = [send_sms(db, "03001234567", body, "test") for body in bodies]
+        messages = [send_sms(db, "03001234567", body, "test", backend=app.config["SMS_BACKEND"]) for body in bodies]
         db.flush()
         ids = [m.id for m in messages]
         db.commit()
