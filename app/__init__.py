@@ -92,8 +92,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_errors(app)
 
     from .cli import init_cli
+    from .jobs import init_jobs
 
     init_cli(app)
+    init_jobs(app)
 
     if app.config["PROXY_FIX_X_FOR"]:
         # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For.

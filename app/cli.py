@@ -1,4 +1,4 @@
-"""Operator commands: seed, seed-demo, create-user, escalate, clean-up, and `translate` around pybabel.
+"""Operator commands: seed, seed-demo, create-user, escalate and clean-up (as jobs), and `translate`.
 Each command that changes data is one unit of work: all of it is committed, or none (app.unit_of_work)."""
 from __future__ import annotations
 
@@ -157,25 +157,35 @@ def init_cli(app: Flask) -> None:
         click.echo(f"created {user.role} {user.cnic} ({user.full_name}){' in ' + found.name_en if found else ''}")
 
     @app.cli.command("escalate")
-    def escalate_command() -> None:
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def escalate_command(wait: bool) -> None:
         """Escalate complaints past their deadline to a supervisor of the district (or an admin), and close
-        resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes)."""
-        from .services.complaints import escalate_overdue
+        resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes).
+        Runs as a background job: inline without REDIS_URL, else on a worker."""
+        from .jobs import enqueue
+        from .jobs.cli import report
 
         with unit_of_work(db.session) as session:
-            escalated, closed = escalate_overdue(session, service_context())
-        click.echo(f"escalated: {escalated}, closed: {closed}")
+            job = enqueue(session, "complaints.escalate")
+        job = report(job, wait=wait)  # without Redis it ran once the unit of work committed
+        if job.state == "done":
+            click.echo(f"escalated: {job.result['escalated']}, closed: {job.result['closed']}")
 
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
-    def clean_up_command(replay_days: int) -> None:
-        """Delete old replay keys, expired one-time codes and long-closed sessions (run daily)."""
-        from .services.housekeeping import clean_up
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def clean_up_command(replay_days: int, wait: bool) -> None:
+        """Delete old replay keys, expired one-time codes, long-closed sessions and finished jobs (run daily).
+        Runs as a background job: inline without REDIS_URL, else on a worker."""
+        from .jobs import enqueue
+        from .jobs.cli import report
 
         with unit_of_work(db.session) as session:
-            removed = clean_up(session, now=service_context().now(), replay_days=replay_days)
-        for what, count in removed.items():
-            click.echo(f"{what}: {count} removed")
+            job = enqueue(session, "housekeeping.clean_up", replay_days=replay_days)
+        job = report(job, wait=wait)
+        if job.state == "done":
+            for what, count in job.result.items():
+                click.echo(f"{what}: {count} removed")
 
     @app.cli.group()
     def translate() -> None:

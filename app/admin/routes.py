@@ -41,6 +41,7 @@ AUDIT_ACTIONS = {
     "complaint.contact": _l("Contact details corrected"),
     "complaint.link": _l("Complaints linked"),
     "helpdesk.lookup": _l("Citizen looked up by the helpdesk"),
+    "job.demo": _l("Demonstration job: one item counted"),
 }
 
 AUDIT_OUTCOMES = {
@@ -100,3 +101,19 @@ def home():
         action_labels=AUDIT_ACTIONS,
         outcome_label=outcome_label,
     )
+
+
+JOB_STATES = {"queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+
+
+@bp.get("/jobs")
+@role_required(Role.ADMIN)
+def jobs():
+    """Background jobs and their progress; while any is waiting or running, htmx refreshes the list."""
+    from ..jobs import KINDS, kind_named
+    from ..services.jobs import recent_jobs
+
+    kind_named("sms.send")  # makes sure the portal's kinds are registered
+    listed = recent_jobs(db.session)
+    return render_page("admin/jobs.html", "job_list", jobs=listed, kinds=KINDS, state_labels=JOB_STATES,
+                       active=any(job.is_active for job in listed))

@@ -4,12 +4,14 @@ from .audit import AuditEntry
 from .complaint import Complaint, ComplaintEvent
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
+from .jobs import BackgroundJob
 from .messaging import OtpChallenge, SmsMessage
 from .user import LoginSession, User
 
 __all__ = [
     "Area",
     "AuditEntry",
+    "BackgroundJob",
     "Complaint",
     "ComplaintEvent",
     "Household",
