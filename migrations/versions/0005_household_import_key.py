@@ -1,7 +1,7 @@
 """households.import_key: the key a bulk import or the demo seed gives each household, so a re-run adds nothing
 
 Revision ID: d6b2e3f4a5c7
-Revises: e3d0e4101ac0
+Revises: c5a1d2e3f4b6
 Create Date: 2026-11-23 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd6b2e3f4a5c7'
-down_revision = 'e3d0e4101ac0'
+down_revision = 'c5a1d2e3f4b6'
 branch_labels = None
 depends_on = None
 
