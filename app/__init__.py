@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .database import init_database
 
     init_database(app)
+    from .services.summaries import listen as keep_summaries
+
+    keep_summaries()
 
     from .i18n import current_language, select_locale, text_direction
 

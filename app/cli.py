@@ -77,10 +77,29 @@ def init_cli(app: Flask) -> None:
     def escalate_command() -> None:
         """Escalate complaints past their deadline to a supervisor of the district (or an admin), and close
         resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes)."""
-        from .services.complaints import escalate_overdue
+        from flask import current_app
 
-        escalated, closed = escalate_overdue(db.session)
+        from .models.base import utcnow
+        from .services.complaints import escalate_overdue
+        from .services.privacy import audit_key
+
+        escalated, closed = escalate_overdue(db.session, utcnow(), hash_key=audit_key(current_app.config["SECRET_KEY"]))
+        db.session.commit()
         click.echo(f"escalated: {escalated}, closed: {closed}")
+
+    @app.cli.group()
+    def summaries() -> None:
+        """The summary counts that home pages and dashboards read."""
+
+    @summaries.command("rebuild")
+    def summaries_rebuild() -> None:
+        """Count households, users and complaints again from the tables, set-based (after a bulk load, or to
+        repair counts that a bulk statement bypassed)."""
+        from .services.summaries import rebuild_summaries
+
+        rebuild_summaries(db.session)
+        db.session.commit()
+        click.echo("summaries rebuilt")
 
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))

@@ -5,14 +5,18 @@ from .complaint import Complaint, ComplaintEvent
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .messaging import OtpChallenge, SmsMessage
+from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, UserCount
 from .user import LoginSession, User
 
 __all__ = [
     "Area",
     "AuditEntry",
     "Complaint",
+    "ComplaintCount",
     "ComplaintEvent",
+    "ComplaintResolveTime",
     "Household",
+    "HouseholdCount",
     "HouseholdMember",
     "HouseholdRevision",
     "HouseholdStatusChange",
@@ -21,4 +25,5 @@ __all__ = [
     "OtpChallenge",
     "SmsMessage",
     "User",
+    "UserCount",
 ]

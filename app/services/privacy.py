@@ -7,9 +7,14 @@ import hmac
 from flask import current_app
 
 
-def _key() -> bytes:
+def audit_key(secret_key: str) -> bytes:
+    """The key of keyed_hash, from the app's secret (plain values in, so set-based writers can use it)."""
     # A key of its own would let the secret rotate without orphaning audit trails; derived for now.
-    return hashlib.sha256(b"pser-audit:" + current_app.config["SECRET_KEY"].encode()).digest()
+    return hashlib.sha256(b"pser-audit:" + secret_key.encode()).digest()
+
+
+def _key() -> bytes:
+    return audit_key(current_app.config["SECRET_KEY"])
 
 
 def keyed_hash(value: str | None) -> str | None:

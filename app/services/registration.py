@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,11 +47,11 @@ def _drop_stale_unverified(session: Session, cnic: str) -> None:
     ).first()
     if stale is None:
         return
-    household_id = stale.household_id
+    household = stale.household
     session.delete(stale)
     session.flush()
-    if household_id:
-        session.execute(delete(Household).where(Household.id == household_id))
+    if household is not None:
+        session.delete(household)  # through the ORM, so that the household counts see it go
     audit.record(session, "registration.expired", cnic=cnic, outcome="removed")
     session.commit()
 
