@@ -109,9 +109,17 @@ def _user_updated(_mapper, _connection, target: User) -> None:
         counts[(new,)] += 1
 
 
-def _user_deleted(_mapper, _connection, target: User) -> None:
+def _user_deleted(_mapper, connection, target: User) -> None:
     old, _ = _old_and_new(target, "role")
-    _pending(target)["users"][(old,)] -= 1
+    pending = _pending(target)
+    pending["users"][(old,)] -= 1
+    # The database sets complaints.assigned_to_id to NULL (ON DELETE SET NULL), out of the ORM's sight.
+    district_key = func.coalesce(Complaint.district_id, NONE_KEY)
+    for district, state, category, n in connection.execute(
+            select(district_key, Complaint.state, Complaint.category, func.count())
+            .where(Complaint.assigned_to_id == target.id).group_by(district_key, Complaint.state, Complaint.category)):
+        pending["complaints"][(district, state, category, target.id)] -= n
+        pending["complaints"][(district, state, category, NONE_KEY)] += n
 
 
 _COMPLAINT_KEYS = ("district_id", "state", "category", "assigned_to_id")
