@@ -456,8 +456,8 @@ def dashboard(session: Session, user: User, now: datetime | None = None) -> Dash
     figures = summaries.complaint_figures(session, _scope_keys(session, user))
     overdue = session.scalar(_in_scope(session, select(func.count()).select_from(Complaint), user)
                              .where(Complaint.is_open(), Complaint.deadline_at < (now or utcnow()))) or 0
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(list(figures.workload))))) \
-        if figures.workload else {}
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(list(figures.workload))))
+                 .tuples().all()) if figures.workload else {}
     workload = sorted(((names.get(officer, "?"), n) for officer, n in figures.workload.items()), key=lambda kv: -kv[1])
     return Dashboard(by_category=figures.by_category, by_state=figures.by_state,
                      median_hours_to_resolve=figures.median_hours_to_resolve, overdue=overdue, workload=workload)

@@ -168,3 +168,24 @@ def test_flask_summaries_rebuild_repairs_counts_a_bulk_statement_bypassed(app, d
     result = app.test_cli_runner().invoke(args=["summaries", "rebuild"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert _snapshot(db)["households"] == {(0, "verified"): 3}
+
+
+def test_the_dashboard_shows_each_officers_open_complaints_and_the_median_time_to_resolve(app, client, login_as, db):
+    agent = login_as("helpdesk", name="Ayesha Malik")
+    lahore = db.scalars(select(Area.id).where(Area.code == "DST-LHR")).one()
+    now = utcnow()
+    for i, (state, hours) in enumerate((("assigned", None), ("in_progress", None), ("resolved", 10), ("closed", 30),
+                                        ("resolved", 50))):
+        db.add(Complaint(cnic="35202-0000001-1", mobile="03001234567", category="privacy", description="…",
+                         district_id=lahore, state=state, assigned_to_id=agent.id, created_at=now - timedelta(days=5),
+                         resolved_at=now - timedelta(days=5) + timedelta(hours=hours) if hours else None,
+                         deadline_at=now - timedelta(days=1) if i == 0 else now + timedelta(days=1)))
+    db.commit()
+    html = page_text(client.get("/helpdesk/dashboard"))
+    assert html.count("<svg") == 3 and "Ayesha Malik" in html
+    from app.services.complaints import dashboard
+
+    figures = dashboard(db, db.get(User, agent.id))
+    assert figures.workload == [("Ayesha Malik", 2)] and figures.overdue == 1
+    assert figures.median_hours_to_resolve == pytest.approx(30.0)
+    assert figures.by_state == {"assigned": 1, "in_progress": 1, "resolved": 2, "closed": 1}
