@@ -5,7 +5,7 @@ from .complaint import Complaint, ComplaintEvent
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .messaging import OtpChallenge, SmsMessage
-from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, UserCount
+from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, User
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "HouseholdStatusChange",
     "IdempotentRequest",
     "LoginSession",
+    "OpenComplaintDeadline",
     "OtpChallenge",
     "SmsMessage",
     "User",

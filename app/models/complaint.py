@@ -42,7 +42,7 @@ class Complaint(db.Model):
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                        active_history=True)
-    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True, active_history=True)
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), active_history=True)

@@ -2,7 +2,9 @@
 dashboards and home pages read a few rows instead of scanning the registry."""
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String
+from datetime import date
+
+from sqlalchemy import Date, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -37,6 +39,17 @@ class ComplaintCount(db.Model):
     state: Mapped[str] = mapped_column(String(12), primary_key=True)
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
     assignee_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    complaints: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OpenComplaintDeadline(db.Model):
+    """Open complaints per district and day of their deadline (UTC): the overdue count adds up the days
+    before today and counts only today's part on the open-complaints index."""
+
+    __tablename__ = "open_complaint_deadlines"
+
+    district_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    deadline_day: Mapped[date] = mapped_column(Date, primary_key=True)
     complaints: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -453,9 +453,14 @@ class Dashboard:
 def dashboard(session: Session, user: User, now: datetime | None = None) -> Dashboard:
     """Counts from the summary tables (kept by the write path); overdue counted on the open-complaints
     index; nothing here reads the complaints themselves."""
-    figures = summaries.complaint_figures(session, _scope_keys(session, user))
-    overdue = session.scalar(_in_scope(session, select(func.count()).select_from(Complaint), user)
-                             .where(Complaint.is_open(), Complaint.deadline_at < (now or utcnow()))) or 0
+    now = now or utcnow()
+    keys = _scope_keys(session, user)
+    figures = summaries.complaint_figures(session, keys)
+    # Overdue: whole days from the summary, today's part on the open-complaints index (a day's worth).
+    overdue = summaries.overdue_before_today(session, now, keys) + (session.scalar(
+        _in_scope(session, select(func.count()).select_from(Complaint), user)
+        .where(Complaint.is_open(), Complaint.deadline_at >= summaries.start_of_day(now),
+               Complaint.deadline_at < now)) or 0)
     names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(list(figures.workload))))
                  .tuples().all()) if figures.workload else {}
     workload = sorted(((names.get(officer, "?"), n) for officer, n in figures.workload.items()), key=lambda kv: -kv[1])

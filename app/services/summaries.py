@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
-from sqlalchemy import Float, Integer, cast, delete, event, func, insert, select
+from sqlalchemy import Date, Float, Integer, cast, delete, event, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -21,7 +22,8 @@ from sqlalchemy.orm.attributes import instance_state
 
 from ..domain.complaints import OPEN_STATES, ComplaintState
 from ..domain.household_status import HouseholdStatus
-from ..models import Complaint, ComplaintCount, ComplaintResolveTime, Household, HouseholdCount, User, UserCount
+from ..models import (Complaint, ComplaintCount, ComplaintResolveTime, Household, HouseholdCount, OpenComplaintDeadline,
+                      User, UserCount)
 from ..models.summary import NONE_KEY
 from .area_tree import area_tree
 
@@ -55,7 +57,12 @@ def resolve_hours(created_at, resolved_at) -> float:
 def _pending(target) -> dict[str, Counter]:
     session = object_session(target)
     return session.info.setdefault(_PENDING, {"households": Counter(), "users": Counter(), "complaints": Counter(),
-                                              "resolve": Counter(), "resolve_hours": Counter()})
+                                              "resolve": Counter(), "resolve_hours": Counter(), "deadlines": Counter()})
+
+
+def _count_deadline(pending, district_id, state, deadline_at, sign: int) -> None:
+    if state in OPEN_STATES and deadline_at is not None:
+        pending["deadlines"][(district_id or NONE_KEY, deadline_at.astimezone(UTC).date())] += sign
 
 
 def _count_resolution(pending, district_id, created_at, resolved_at, sign: int) -> None:
@@ -129,6 +136,7 @@ def _complaint_inserted(_mapper, _connection, target: Complaint) -> None:
     pending = _pending(target)
     pending["complaints"][_complaint_key(*(getattr(target, k) for k in _COMPLAINT_KEYS))] += 1
     _count_resolution(pending, target.district_id, target.created_at, target.resolved_at, +1)
+    _count_deadline(pending, target.district_id, target.state or ComplaintState.NEW, target.deadline_at, +1)
 
 
 def _complaint_updated(_mapper, _connection, target: Complaint) -> None:
@@ -138,6 +146,10 @@ def _complaint_updated(_mapper, _connection, target: Complaint) -> None:
     if old != new:
         pending["complaints"][_complaint_key(*old)] -= 1
         pending["complaints"][_complaint_key(*new)] += 1
+    old_deadline, new_deadline = _old_and_new(target, "deadline_at")
+    if (old[0], old[1], old_deadline) != (new[0], new[1], new_deadline):
+        _count_deadline(pending, old[0], old[1], old_deadline, -1)
+        _count_deadline(pending, new[0], new[1], new_deadline, +1)
     old_resolved, new_resolved = _old_and_new(target, "resolved_at")
     if old_resolved != new_resolved or old[0] != new[0]:
         _count_resolution(pending, old[0], target.created_at, old_resolved, -1)
@@ -149,6 +161,7 @@ def _complaint_deleted(_mapper, _connection, target: Complaint) -> None:
     old = tuple(_old_and_new(target, key)[0] for key in _COMPLAINT_KEYS)
     pending["complaints"][_complaint_key(*old)] -= 1
     _count_resolution(pending, old[0], target.created_at, _old_and_new(target, "resolved_at")[0], -1)
+    _count_deadline(pending, old[0], old[1], _old_and_new(target, "deadline_at")[0], -1)
 
 
 def _forget_pending(session: Session, *_args) -> None:
@@ -186,6 +199,8 @@ def apply_deltas(connection: Connection, pending: dict[str, Counter]) -> None:
     _upsert(connection, UserCount.__table__, ("role",), {k: (n,) for k, n in pending.get("users", {}).items()})
     _upsert(connection, ComplaintCount.__table__, ("district_key", "state", "category", "assignee_key"),
             {k: (n,) for k, n in pending.get("complaints", {}).items()})
+    _upsert(connection, OpenComplaintDeadline.__table__, ("district_key", "deadline_day"),
+            {k: (n,) for k, n in pending.get("deadlines", {}).items()})
     resolve, hours = pending.get("resolve", {}), pending.get("resolve_hours", {})
     _upsert(connection, ComplaintResolveTime.__table__, ("district_key", "hours"),
             {k: (n, hours.get(k, 0.0)) for k, n in resolve.items()})
@@ -218,7 +233,12 @@ def rebuild_summaries(session: Session) -> None:
     """Count everything again, set-based (a few statements whatever the size). After a bulk load, or to
     repair counts a bulk statement bypassed. The caller commits."""
     session.flush()
-    for table in (HouseholdCount, UserCount, ComplaintCount, ComplaintResolveTime):
+    tables = (HouseholdCount, UserCount, ComplaintCount, ComplaintResolveTime, OpenComplaintDeadline)
+    if session.get_bind().dialect.name == "postgresql":
+        # Writers wait until the recount commits, then add their own change on top: a writer that has not
+        # committed is not in the recount, and one that has is counted once (SQLite locks the whole file).
+        session.execute(text("LOCK TABLE " + ", ".join(t.__tablename__ for t in tables) + " IN EXCLUSIVE MODE"))
+    for table in tables:
         session.execute(delete(table))
     area_key = func.coalesce(Household.area_id, NONE_KEY)
     session.execute(insert(HouseholdCount).from_select(
@@ -232,6 +252,14 @@ def rebuild_summaries(session: Session) -> None:
         ["district_key", "state", "category", "assignee_key", "complaints"],
         select(district_key, Complaint.state, Complaint.category, assignee_key, func.count())
         .group_by(district_key, Complaint.state, Complaint.category, assignee_key)))
+    if session.get_bind().dialect.name == "postgresql":
+        day = cast(func.timezone("UTC", Complaint.deadline_at), Date)
+    else:
+        day = func.date(Complaint.deadline_at)
+    session.execute(insert(OpenComplaintDeadline).from_select(
+        ["district_key", "deadline_day", "complaints"],
+        select(district_key, day, func.count()).where(Complaint.state.in_([str(s) for s in OPEN_STATES]))
+        .group_by(district_key, day)))
     hours = func.greatest if session.get_bind().dialect.name == "postgresql" else func.max
     hours = hours(_hours_between(session, Complaint.created_at, Complaint.resolved_at), 0.0)
     bucket = cast(func.floor(hours), Integer) if session.get_bind().dialect.name == "postgresql" else cast(hours, Integer)
@@ -314,3 +342,17 @@ def count_household_change(session: Session, before: tuple, after: tuple) -> Non
     if before != after:
         apply_deltas(session.connection(), {"households": Counter({_household_key(*before): -1,
                                                                    _household_key(*after): +1})})
+
+
+def overdue_before_today(session: Session, now: datetime, district_keys: Iterable[int] | None = None) -> int:
+    """Open complaints whose deadline day (UTC) is before today's: the rest of the overdue count is today's
+    part, which the caller counts on the open-complaints index."""
+    query = select(func.sum(OpenComplaintDeadline.complaints)).where(
+        OpenComplaintDeadline.deadline_day < now.astimezone(UTC).date())
+    if district_keys is not None:
+        query = query.where(OpenComplaintDeadline.district_key.in_(list(district_keys)))
+    return int(session.scalar(query) or 0)
+
+
+def start_of_day(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(UTC).date(), time(), UTC)

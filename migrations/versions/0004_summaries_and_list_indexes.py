@@ -38,6 +38,12 @@ def upgrade():
     sa.Column('complaints', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('district_key', 'state', 'category', 'assignee_key', name=op.f('pk_complaint_counts'))
     )
+    op.create_table('open_complaint_deadlines',
+    sa.Column('district_key', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('deadline_day', sa.Date(), nullable=False),
+    sa.Column('complaints', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('district_key', 'deadline_day', name=op.f('pk_open_complaint_deadlines'))
+    )
     op.create_table('complaint_resolve_times',
     sa.Column('district_key', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('hours', sa.Integer(), autoincrement=False, nullable=False),
@@ -79,6 +85,11 @@ def upgrade():
     op.execute("INSERT INTO complaint_counts (district_key, state, category, assignee_key, complaints) "
                "SELECT COALESCE(district_id, 0), state, category, COALESCE(assigned_to_id, 0), COUNT(*) FROM complaints "
                "GROUP BY COALESCE(district_id, 0), state, category, COALESCE(assigned_to_id, 0)")
+    day = ("CAST(timezone('UTC', deadline_at) AS date)" if op.get_bind().dialect.name == "postgresql"
+           else "date(deadline_at)")
+    op.execute(f"INSERT INTO open_complaint_deadlines (district_key, deadline_day, complaints) "
+               f"SELECT COALESCE(district_id, 0), {day}, COUNT(*) FROM complaints WHERE {OPEN_SQL} "
+               f"GROUP BY COALESCE(district_id, 0), {day}")
     # Resolve times: computed by `flask summaries rebuild` (hours between two timestamps differ by dialect).
 
 
@@ -98,6 +109,7 @@ def downgrade():
         batch_op.drop_column('visit_requested')
         batch_op.drop_column('district_id')
     op.drop_table('complaint_resolve_times')
+    op.drop_table('open_complaint_deadlines')
     op.drop_table('complaint_counts')
     op.drop_table('user_counts')
     op.drop_table('household_counts')

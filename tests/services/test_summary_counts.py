@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from app.domain.household_status import HouseholdStatus
-from app.models import (Area, Complaint, ComplaintCount, ComplaintResolveTime, Household, HouseholdCount, User,
-                        UserCount)
+from app.models import (Area, Complaint, ComplaintCount, ComplaintResolveTime, Household, HouseholdCount,
+                        OpenComplaintDeadline, User, UserCount)
 from app.models.base import utcnow
 from app.services.summaries import rebuild_summaries
 from tests.helpers import page_text
@@ -25,6 +25,8 @@ def _snapshot(db):
         "users": {r.role: r.users for r in db.scalars(select(UserCount)) if r.users},
         "complaints": {(r.district_key, r.state, r.category, r.assignee_key): r.complaints
                        for r in db.scalars(select(ComplaintCount)) if r.complaints},
+        "deadlines": {(r.district_key, r.deadline_day): r.complaints for r in db.scalars(select(OpenComplaintDeadline))
+                      if r.complaints},
         "resolve": {(r.district_key, r.hours): r.complaints for r in db.scalars(select(ComplaintResolveTime))
                     if r.complaints},
     }
@@ -90,6 +92,8 @@ def test_summaries_equal_a_full_count_after_a_random_mix_of_writes(app, db, seed
         elif op == 9 and complaints:
             item = rng.choice(complaints)
             item.state = rng.choice(states)
+            item.deadline_at = utcnow() + timedelta(hours=rng.randrange(-300, 300)) if rng.random() < .5 \
+                else item.deadline_at
             item.assigned_to_id = rng.choice(users).id if users and rng.random() < .7 else None
         elif op == 10 and complaints:
             item = rng.choice(complaints)
@@ -109,7 +113,7 @@ def test_summaries_equal_a_full_count_after_a_random_mix_of_writes(app, db, seed
             db.commit()
     db.commit()
     kept = _snapshot(db)
-    assert kept["households"] and kept["users"] and kept["complaints"] and kept["resolve"]
+    assert kept["households"] and kept["users"] and kept["complaints"] and kept["resolve"] and kept["deadlines"]
     assert kept == _counted_again(db)
 
 
@@ -179,13 +183,15 @@ def test_the_dashboard_shows_each_officers_open_complaints_and_the_median_time_t
         db.add(Complaint(cnic="35202-0000001-1", mobile="03001234567", category="privacy", description="…",
                          district_id=lahore, state=state, assigned_to_id=agent.id, created_at=now - timedelta(days=5),
                          resolved_at=now - timedelta(days=5) + timedelta(hours=hours) if hours else None,
-                         deadline_at=now - timedelta(days=1) if i == 0 else now + timedelta(days=1)))
+                         deadline_at=now - timedelta(days=1) if i == 0 else now - timedelta(minutes=1) if i == 1
+                         else now + timedelta(days=1)))
     db.commit()
     html = page_text(client.get("/helpdesk/dashboard"))
     assert html.count("<svg") == 3 and "Ayesha Malik" in html
     from app.services.complaints import dashboard
 
     figures = dashboard(db, db.get(User, agent.id))
-    assert figures.workload == [("Ayesha Malik", 2)] and figures.overdue == 1
+    # one due yesterday (from the summary), one a minute ago (today's part, counted on the index)
+    assert figures.workload == [("Ayesha Malik", 2)] and figures.overdue == 2
     assert figures.median_hours_to_resolve == pytest.approx(30.0)
     assert figures.by_state == {"assigned": 1, "in_progress": 1, "resolved": 2, "closed": 1}
