@@ -45,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .database import init_database
 
     init_database(app)
+    from .unit_of_work import init_unit_of_work
+
+    init_unit_of_work(app)
+
     from .services.summaries import listen as keep_summaries
 
     keep_summaries()

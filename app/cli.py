@@ -1,4 +1,5 @@
-"""Operator commands: seed, seed-demo, create-user, and `translate` around pybabel."""
+"""Operator commands: seed, seed-demo, create-user, escalate, clean-up, and `translate` around pybabel.
+Each command that changes data is one unit of work: all of it is committed, or none (app.unit_of_work)."""
 from __future__ import annotations
 
 import subprocess
@@ -11,6 +12,7 @@ from .config import ROOT
 from .domain.cnic import CnicError
 from .domain.roles import Role
 from .extensions import db
+from .unit_of_work import service_context, unit_of_work
 
 
 def init_cli(app: Flask) -> None:
@@ -19,7 +21,8 @@ def init_cli(app: Flask) -> None:
         """Load reference data (the areas of Punjab). Safe to run any number of times."""
         from .services.areas import load_areas
 
-        added, updated = load_areas(db.session)
+        with unit_of_work(db.session) as session:
+            added, updated = load_areas(session)
         click.echo(f"areas: {added} added, {updated} updated")
 
     @app.cli.command("seed-demo")
@@ -35,11 +38,12 @@ def init_cli(app: Flask) -> None:
             seed_demo_households,
         )
 
-        load_areas(db.session)
-        ensure_demo_accounts(db.session)
-        made = seed_demo_households(db.session, households)
+        with unit_of_work(db.session) as session:
+            load_areas(session)
+            ensure_demo_accounts(session, service_context())
+            made = seed_demo_households(session, households)
+            complaints = seed_demo_complaints(session, max(households // 5, 6) if households else 0)
         click.echo(f"households: {made} added")
-        complaints = seed_demo_complaints(db.session, max(households // 5, 6) if households else 0)
         click.echo(f"complaints: {complaints} added")
         for role, cnic, name, area in DEMO_ACCOUNTS:
             click.echo(f"  {role:<10} {cnic}  {DEMO_PASSWORD}  {name}{'  (' + area + ')' if area else ''}")
@@ -64,7 +68,9 @@ def init_cli(app: Flask) -> None:
                 raise click.BadParameter(f"no area with code or name {area!r} (did you run `flask seed`?)", param_hint="--area")
         try:
             mobile = normalise_mobile(mobile) if mobile else None
-            user = create_user(db.session, role=role, cnic=cnic, name=name, password=password, area=found, mobile=mobile)
+            with unit_of_work(db.session) as session:
+                user = create_user(session, service_context(), role=role, cnic=cnic, name=name, password=password,
+                                   area=found, mobile=mobile)
         except CnicError as error:
             raise click.BadParameter(f"not a valid CNIC ({error.code})", param_hint="--cnic") from None
         except MobileError as error:
@@ -77,14 +83,10 @@ def init_cli(app: Flask) -> None:
     def escalate_command() -> None:
         """Escalate complaints past their deadline to a supervisor of the district (or an admin), and close
         resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes)."""
-        from flask import current_app
-
-        from .models.base import utcnow
         from .services.complaints import escalate_overdue
-        from .services.privacy import audit_key
 
-        escalated, closed = escalate_overdue(db.session, utcnow(), hash_key=audit_key(current_app.config["SECRET_KEY"]))
-        db.session.commit()
+        with unit_of_work(db.session) as session:
+            escalated, closed = escalate_overdue(session, service_context())
         click.echo(f"escalated: {escalated}, closed: {closed}")
 
     @app.cli.group()
@@ -97,8 +99,8 @@ def init_cli(app: Flask) -> None:
         repair counts that a bulk statement bypassed)."""
         from .services.summaries import rebuild_summaries
 
-        rebuild_summaries(db.session)
-        db.session.commit()
+        with unit_of_work(db.session) as session:
+            rebuild_summaries(session)
         click.echo("summaries rebuilt")
 
     @app.cli.command("clean-up")
@@ -107,7 +109,9 @@ def init_cli(app: Flask) -> None:
         """Delete old replay keys, expired one-time codes and long-closed sessions (run daily)."""
         from .services.housekeeping import clean_up
 
-        for what, count in clean_up(db.session, replay_days=replay_days).items():
+        with unit_of_work(db.session) as session:
+            removed = clean_up(session, now=service_context().now(), replay_days=replay_days)
+        for what, count in removed.items():
             click.echo(f"{what}: {count} removed")
 
     @app.cli.group()
@@ -121,8 +125,8 @@ def init_cli(app: Flask) -> None:
 
     @translate.command()
     def extract() -> None:
-        """Extract messages to translations/messages.pot."""
-        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        """Extract messages to translations/messages.pot (`N_` marks the question catalogue's labels)."""
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--sort-output",
                 "-o", "translations/messages.pot", "app", "templates")
 
     @translate.command()

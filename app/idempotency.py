@@ -1,8 +1,9 @@
 """Replayed POSTs change nothing: a form carries `idempotency_key`, made when it was rendered; the first
 request with a key runs and its answer is kept; any replay gets that answer again.
 
-The key's row is inserted in the same transaction as the change it guards, so of fifty simultaneous
-replays the database's unique index lets exactly one through; the others wait for it and replay it."""
+The key's row is inserted in the request's own transaction, before the change it guards, and committed with
+that change and its answer (see app.unit_of_work). So of fifty simultaneous replays the database's unique
+index lets exactly one through; the others wait on the index until it commits, then replay its answer."""
 from __future__ import annotations
 
 import secrets
@@ -19,37 +20,38 @@ from .models import IdempotentRequest
 
 FIELD = "idempotency_key"
 WAIT_SECONDS = 10
+_KEPT = select(IdempotentRequest.status, IdempotentRequest.body, IdempotentRequest.location)
 
 
 def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _replay(row: IdempotentRequest) -> Response:
-    response = current_app.response_class(row.body or b"", status=row.status, mimetype="text/html")
-    if row.location:
-        header = "HX-Redirect" if row.status == 204 else "Location"
-        response.headers[header] = row.location
+def _replay(kept) -> Response:
+    response = current_app.response_class(kept.body or b"", status=kept.status, mimetype="text/html")
+    if kept.location:
+        header = "HX-Redirect" if kept.status == 204 else "Location"
+        response.headers[header] = kept.location
     response.headers["X-Idempotent-Replay"] = "true"
     response.vary.add("HX-Request")
     return response
 
 
-def _finished(key: str) -> IdempotentRequest | None:
-    """Wait for the first request with this key to finish, and return its kept answer."""
+def _kept(key: str):
+    """The answer kept for `key` (status, body, location), or None. Plain columns, not an ORM object, so each
+    read sees what has been committed since (PostgreSQL's READ COMMITTED), not a copy from the session."""
+    return db.session.execute(_KEPT.where(IdempotentRequest.key == key)).first()
+
+
+def _finished(key: str):
+    """The kept answer of the first request with this key. Its row is committed with its answer, so this
+    waits only for a row written by an earlier version of the portal, which committed the two apart."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        db.session.rollback()
-        row = db.session.scalars(select(IdempotentRequest).where(IdempotentRequest.key == key)).first()
-        if row is None or row.status or time.monotonic() > deadline:
-            return row
+        kept = _kept(key)
+        if kept is None or kept.status or time.monotonic() > deadline:
+            return kept
         time.sleep(0.05)
-
-
-def _forget(key: str) -> None:
-    db.session.rollback()
-    db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.key == key, IdempotentRequest.status == 0))
-    db.session.commit()
 
 
 def idempotent(view):
@@ -58,40 +60,34 @@ def idempotent(view):
         key = (request.form.get(FIELD) or "")[:64]
         if request.method != "POST" or len(key) < 16:
             return view(*args, **kwargs)
+        kept = _finished(key) if _kept(key) is not None else None
+        if kept is not None and kept.status:
+            return _replay(kept)
         user_id = current_user.id if current_user.is_authenticated else None
-        existing = _finished(key) if db.session.scalar(
-            select(IdempotentRequest.id).where(IdempotentRequest.key == key)) else None
-        if existing is not None and existing.status:
-            return _replay(existing)
         row = IdempotentRequest(key=key, user_id=user_id, path=request.path[:200], status=0)
-        db.session.add(row)
         try:
-            db.session.flush()  # takes the unique index: a concurrent twin waits here, then fails
+            # Takes the unique index: a concurrent twin waits here until the first commits, then fails. The
+            # savepoint undoes only this insert, so the request goes on to replay the first one's answer.
+            with db.session.begin_nested():
+                db.session.add(row)
         except IntegrityError:
-            db.session.rollback()
-            existing = _finished(key)
-            if existing is not None and existing.status:
-                return _replay(existing)
+            kept = _finished(key)
+            if kept is not None and kept.status:
+                return _replay(kept)
             return view(*args, **kwargs)
-        try:
-            response = view(*args, **kwargs)
-        except Exception:
-            _forget(key)
-            raise
+        # An exception rolls the whole request back, this row with it: the key stays free.
+        response = view(*args, **kwargs)
         if response.status_code >= 400:
-            # Nothing changed (a refusal, a conflict): the key stays free, so the corrected form, which
-            # carries the same key, is taken as the first request it really is.
-            _forget(key)
+            # Nothing changed (a refusal, a conflict): the key is freed, so the corrected form, which carries
+            # the same key, is taken as the first request it really is. What the refusal recorded (an audit
+            # entry) is committed with the request.
+            db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.key == key,
+                                                               IdempotentRequest.status == 0))
             return response
-        # The view committed its change with the pending row; now keep its answer for replays.
-        row = db.session.merge(row) if row not in db.session else row
+        # Kept with the change, in the same commit, for any replay.
         row.status = response.status_code
         row.location = response.headers.get("HX-Redirect") or response.headers.get("Location")
         row.body = response.get_data() if not response.direct_passthrough else None
-        try:
-            db.session.commit()
-        except IntegrityError:  # a twin slipped in after the view rolled back: its answer stands
-            db.session.rollback()
         return response
 
     return wrapped

@@ -117,8 +117,8 @@ def grow(url: str, households: int) -> None:
     from app.services.complaints import escalate_overdue
     from app.services.credentials import hash_password
     from app.services.demo import DEMO_PASSWORD, ensure_demo_accounts
-    from app.services.privacy import audit_key
     from app.services.summaries import rebuild_summaries
+    from app.unit_of_work import service_context
 
     schema = _schema(url)
     if schema:
@@ -128,7 +128,7 @@ def grow(url: str, households: int) -> None:
     with app.app_context():
         upgrade()
         load_areas(db.session)
-        accounts = {user.role: user for user in ensure_demo_accounts(db.session)}
+        accounts = {user.role: user for user in ensure_demo_accounts(db.session, service_context(app))}
         db.session.commit()
         session = db.session
         after = session.execute(text("SELECT coalesce(max(id), 0) FROM households")).scalar()
@@ -153,7 +153,7 @@ def grow(url: str, households: int) -> None:
         statements = []
         listener = lambda *args: statements.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
-        escalated, closed = escalate_overdue(session, utcnow(), hash_key=audit_key(app.config["SECRET_KEY"]))
+        escalated, closed = escalate_overdue(session, service_context(app), utcnow())
         session.commit()
         event.remove(db.engine, "before_cursor_execute", listener)
         print(f"  flask escalate: {escalated} escalated, {closed} closed in {time.perf_counter() - started:.1f} s, "

@@ -25,11 +25,12 @@ from app.extensions import db  # noqa: E402
 from app.services.areas import load_areas  # noqa: E402
 from app.services.demo import ensure_demo_accounts  # noqa: E402
 from app.services.status_lookup import StatusAnswer, _answer, lookup_status  # noqa: E402
+from app.unit_of_work import service_context, unit_of_work  # noqa: E402
 
 VARIANTS = {
     "full lookup (query + audit insert + commit)": lookup_status,
-    "lookup without the audit write": lambda session, cnic, ip=None: _answer(session, cnic),
-    "framework only (fixed answer, no database)": lambda session, cnic, ip=None: StatusAnswer(
+    "lookup without the audit write": lambda session, ctx, cnic, ip=None: _answer(session, cnic),
+    "framework only (fixed answer, no database)": lambda session, ctx, cnic, ip=None: StatusAnswer(
         found=True, stage="registered", masked_name="A*** R***"
     ),
 }
@@ -39,8 +40,9 @@ def main(n: int = 2000) -> None:
     app = create_app()
     with app.app_context():
         upgrade()
-        load_areas(db.session)
-        ensure_demo_accounts(db.session)
+        with unit_of_work(db.session) as session:
+            load_areas(session)
+            ensure_demo_accounts(session, service_context())
     client = app.test_client()
     token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/status").get_data(as_text=True)).group(1)
     headers = {"HX-Request": "true", "X-CSRFToken": token, "Accept-Encoding": "br"}

@@ -51,8 +51,10 @@ def app():
 
         upgrade()
         from app.services.areas import load_areas
+        from app.unit_of_work import unit_of_work
 
-        load_areas(_db.session)
+        with unit_of_work(_db.session) as session:
+            load_areas(session)
         _db.session.remove()
     yield app
     with app.app_context():
@@ -131,6 +133,7 @@ def client(app):
 def make_user(app):
     from app.services.areas import find_area
     from app.services.users import create_user
+    from app.unit_of_work import service_context, unit_of_work
 
     counter = iter(range(1000, 100000))
 
@@ -138,8 +141,9 @@ def make_user(app):
         with app.app_context():
             cnic = cnic or f"35202-{next(counter):07d}-{1 if role != 'citizen' else 2}"
             area_obj = find_area(_db.session, area) if area else None
-            user = create_user(_db.session, role=role, cnic=cnic, name=name, password=password, area=area_obj,
-                               check_password_strength=False, **kw)
+            with unit_of_work(_db.session) as session:
+                user = create_user(session, service_context(), role=role, cnic=cnic, name=name, password=password,
+                                   area=area_obj, check_password_strength=False, **kw)
             _db.session.refresh(user)
             _db.session.expunge(user)
             return user

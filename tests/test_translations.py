@@ -21,7 +21,7 @@ def _catalog():
 def test_every_message_in_the_code_is_in_the_urdu_catalogue(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
          "--no-location", "-o", str(pot), "app", "templates"],
         cwd=ROOT, check=True, capture_output=True,
     )
@@ -48,3 +48,22 @@ def test_translations_keep_every_placeholder_and_are_in_urdu_script():
             assert re.search(r"[\u0600-\u06FF]", text), f"not Urdu: {text!r}"
             # Urdu letters, not their Arabic look-alikes (ي ك ه).
             assert not re.search("[\u064a\u0643\u0647]", text), text
+
+
+def test_every_question_help_choice_and_section_of_the_catalogue_has_a_real_urdu_translation():
+    from app.domain.catalogue import CATALOGUE, SECTION_TITLES
+
+    texts = {("section", key): title for key, title in SECTION_TITLES.items()}
+    for question in CATALOGUE:
+        texts[(question.key, "label")] = question.label
+        if question.help:
+            texts[(question.key, "help")] = question.help
+        if question.required_message:
+            texts[(question.key, "required_message")] = question.required_message
+    for choice_list in CATALOGUE.choice_lists.values():
+        texts.update({(choice_list.name, choice.key): choice.label for choice in choice_list.choices})
+    assert any(kind == "help" for _, kind in texts)
+    urdu = {m.id: m.string for m in _catalog() if m.id and not m.fuzzy}
+    untranslated = {where: msgid for where, msgid in texts.items()
+                    if not urdu.get(msgid) or not re.search(r"[\u0600-\u06FF]", urdu[msgid])}
+    assert untranslated == {}

@@ -10,6 +10,7 @@ from ..domain.roles import Role
 from ..extensions import db, limiter
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.auth import authenticate
+from ..unit_of_work import service_context
 from . import bp
 from .forms import LoginForm, LogoutForm
 from .sessions import sign_in, sign_out
@@ -44,7 +45,8 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if request.method == "POST" and form.validate():
-        result = authenticate(db.session, form.cnic.data, form.password.data, ip=request.remote_addr)
+        result = authenticate(db.session, service_context(), form.cnic.data, form.password.data,
+                              ip=request.remote_addr)
         if result.user is not None:
             sign_in(result.user)
             target = _next_path() if result.user.is_verified and _next_path() else home_for(result.user)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..services.auth import end_session, start_session, user_for_session
+from ..unit_of_work import service_context
 
 SESSION_TOKEN = "auth_token"
 
@@ -25,12 +26,13 @@ def init_login(app: Flask) -> None:
             uid = int(user_id)
         except (TypeError, ValueError):
             return None
-        return user_for_session(db.session, uid, session.get(SESSION_TOKEN))
+        return user_for_session(db.session, service_context(), uid, session.get(SESSION_TOKEN))
 
 
 def sign_in(user) -> None:
     session.clear()  # a new session on sign-in: no fixation
-    token = start_session(db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string)
+    token = start_session(db.session, service_context(), user, ip=request.remote_addr,
+                          user_agent=request.user_agent.string)
     session[SESSION_TOKEN] = token
     session.permanent = True
     login_user(user)
@@ -38,7 +40,7 @@ def sign_in(user) -> None:
 
 def sign_out() -> None:
     actor = current_user.id if current_user.is_authenticated else None
-    end_session(db.session, session.get(SESSION_TOKEN), actor_id=actor)
+    end_session(db.session, service_context(), session.get(SESSION_TOKEN), actor_id=actor)
     logout_user()
     session.clear()
 

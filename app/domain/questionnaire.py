@@ -1,32 +1,19 @@
-"""The household questionnaire: its sections, choice lists and cross-field rules, as plain Python."""
+"""The household questionnaire's rules: a member's age, which questions apply at which age (the skip rules
+of the question catalogue) and the cross-checks over a household's members, as plain Python."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-SECTIONS = ("consent", "members", "housing", "assets", "income", "review")
+from .catalogue import CATALOGUE, MARITAL_MIN_AGE, MAX_AGE, SCHOOL_AGES, SECTIONS  # noqa: F401 (re-exported)
 
-RELATIONS = ("head", "spouse", "son", "daughter", "father", "mother", "brother", "sister", "grandchild",
-             "son_in_law", "daughter_in_law", "other_relative", "non_relative")
-SEXES = ("male", "female", "transgender")
-MARITAL = ("never_married", "married", "widowed", "divorced", "separated")
-DISABILITIES = ("none", "upper_limb", "lower_limb", "visual", "hearing", "speech", "mental")
-EDUCATION = ("none", "primary", "middle", "matric", "intermediate", "graduate", "postgraduate", "religious")
-EMPLOYMENT = ("employed", "self_employed", "daily_wage", "unemployed", "student", "housework", "retired", "unable")
-TENURE = ("owned", "rented", "rent_free", "other")
-ROOF = ("rcc", "iron_sheet", "wood_bamboo", "thatch_mud", "other")
-WALLS = ("burnt_brick", "mud_brick", "stone", "wood_bamboo", "other")
-TOILET = ("flush_sewer", "flush_pit", "dry_pit", "shared", "none")
-WATER = ("piped", "hand_pump", "motor_pump", "well", "tanker", "river_pond", "bottled")
-ELECTRICITY = ("grid", "solar", "none")
-COOKING_FUEL = ("gas_pipeline", "lpg", "wood", "dung_crop", "kerosene", "electricity")
-INCOME_SOURCES = ("wages", "salary", "agriculture", "livestock", "business", "remittances", "pension", "support", "none")
-ASSETS = ("fridge", "tv", "washing_machine", "air_conditioner", "motorcycle", "car", "computer", "smartphone")
+RELATIONS = CATALOGUE.choice_list("relation").keys
+SEXES = CATALOGUE.choice_list("sex").keys
 
 ADULT_AGE = 18
-MARITAL_MIN_AGE = 10  # marital status is asked from this age on
-SCHOOL_AGES = range(4, 17)  # enrolment is asked for ages 4 to 16
-MAX_AGE = 120
+# Relations that name the member's sex (a son is male); the others (head, spouse, grandchild, ...) do not.
+RELATION_SEX = {"son": "male", "daughter": "female", "father": "male", "mother": "female", "brother": "male",
+                "sister": "female", "son_in_law": "male", "daughter_in_law": "female"}
 
 
 def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
@@ -36,12 +23,18 @@ def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
     return age_years
 
 
+def relation_fits_sex(relation: str, sex: str | None) -> bool:
+    """False for a male "daughter" or a female "son"; a spouse's sex is checked against the head's elsewhere."""
+    expected = RELATION_SEX.get(relation)
+    return expected is None or sex is None or sex == expected
+
+
 def asks_marital_status(age: int | None) -> bool:
-    return age is None or age >= MARITAL_MIN_AGE
+    return CATALOGUE["marital_status"].relevant.applies(age)
 
 
 def asks_enrolment(age: int | None) -> bool:
-    return age is not None and age in SCHOOL_AGES
+    return CATALOGUE["enrolled"].relevant.applies(age)
 
 
 @dataclass(frozen=True)

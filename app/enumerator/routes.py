@@ -14,6 +14,7 @@ from ..extensions import db
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.overview import households_by_status
 from ..services.questionnaire import area_households, start_household
+from ..unit_of_work import service_context
 from . import bp
 from .forms import StartHouseholdForm
 
@@ -60,6 +61,6 @@ def start():
     if current_user.area is None or not form.validate():
         return render_page("enumerator/home.html", "start_form", status=422, form=form, area=current_user.area,
                            counts={}, households=[], page=None, state=None, query="", tabs=TABS)
-    household = start_household(db.session, current_user, form.head_cnic.data)
+    household = start_household(db.session, service_context(), current_user, form.head_cnic.data)
     target = url_for("enumerator_survey.section", household_id=household.id, section="consent")
     return htmx_redirect(target) if wants_fragment() else redirect(target)

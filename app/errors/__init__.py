@@ -79,9 +79,9 @@ def init_errors(app: Flask) -> None:
             return http_error(error)
         current_app.logger.exception("unhandled error on %s", request.path)
         try:
-            from ..extensions import db
+            from ..unit_of_work import roll_back_request
 
-            db.session.rollback()
+            roll_back_request()
         except Exception:  # noqa: BLE001 - the page must render even when the database is gone
             pass
         code = 503 if _is_database_down(error) else 500

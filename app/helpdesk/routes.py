@@ -21,6 +21,7 @@ from ..rendering import render_page
 from ..services import audit
 from ..services import complaints as service
 from ..services.areas import districts
+from ..unit_of_work import service_context
 from . import bp
 from .forms import AssignForm, ContactForm, LinkForm, LookupForm, MessageForm, ResurveyForm, StateForm
 
@@ -53,8 +54,9 @@ def home():
 def _complaint(complaint_id: int) -> Complaint:
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None or not service.may_handle(db.session, current_user, complaint):
-        audit.record(db.session, "complaint.denied", actor_id=current_user.id, outcome=str(complaint_id))
-        db.session.commit()
+        # Committed with the 404 answer (see app.unit_of_work).
+        audit.record(db.session, service_context(), "complaint.denied", actor_id=current_user.id,
+                     outcome=str(complaint_id))
         abort(404)
     return complaint
 
@@ -86,8 +88,8 @@ def _page(complaint: Complaint, status: int = 200, **overrides):
 @role_required(*STAFF)
 def complaint(complaint_id: int):
     item = _complaint(complaint_id)
-    audit.record(db.session, "complaint.view", actor_id=current_user.id, cnic=item.cnic, outcome=item.tracking_no)
-    db.session.commit()
+    audit.record(db.session, service_context(), "complaint.view", actor_id=current_user.id, cnic=item.cnic,
+                 outcome=item.tracking_no)
     return _page(item)
 
 
@@ -106,7 +108,7 @@ def assign(complaint_id: int):
         form.agent.errors = [_("Choose who takes the complaint.")]
         return _page(item, 422, assign_form=form)
     try:
-        service.assign(db.session, item, agent, current_user)
+        service.assign(db.session, service_context(), item, agent, current_user)
     except service.ComplaintActionError:
         abort(409)
     return _back(item)
@@ -122,7 +124,8 @@ def change_state(complaint_id: int):
         form.target.errors = form.target.errors or [_("Choose the new state.")]
         return _page(item, 422, state_form=form)
     try:
-        service.change_state(db.session, item, form.target.data, current_user, text=form.resolution.data)
+        service.change_state(db.session, service_context(), item, form.target.data, current_user,
+                             text=form.resolution.data)
     except service.ComplaintActionError as error:
         message = {"resolution_needed": _("Write the resolution: the citizen reads it."),
                    "bad_move": _("The complaint cannot move to this state now.")}.get(error.code)
@@ -140,7 +143,8 @@ def message(complaint_id: int):
     form = MessageForm()
     if not form.validate():
         return _page(item, 422, message_form=form)
-    service.add_message(db.session, item, current_user, form.message.data, public=form.public.data)
+    service.add_message(db.session, service_context(), item, current_user, form.message.data,
+                        public=form.public.data)
     return _back(item)
 
 
@@ -152,7 +156,7 @@ def resurvey(complaint_id: int):
     form = ResurveyForm()
     if not form.validate():
         return _page(item, 422, resurvey_form=form)
-    if not service.request_resurvey(db.session, item, current_user, form.reason.data):
+    if not service.request_resurvey(db.session, service_context(), item, current_user, form.reason.data):
         form.reason.errors = [_("No household is registered with this CNIC: ask the citizen to register first.")]
         return _page(item, 422, resurvey_form=form)
     return _back(item)
@@ -166,7 +170,7 @@ def contact(complaint_id: int):
     form = ContactForm()
     if not form.validate():
         return _page(item, 422, contact_form=form)
-    service.correct_contact(db.session, item, form.mobile.data, current_user)
+    service.correct_contact(db.session, service_context(), item, form.mobile.data, current_user)
     return _back(item)
 
 
@@ -182,7 +186,7 @@ def link(complaint_id: int):
     if original is None or original.id == item.id or not service.may_handle(db.session, current_user, original):
         form.tracking_no.errors = [_("No other complaint has this tracking number.")]
         return _page(item, 422, link_form=form)
-    service.link_duplicate(db.session, item, original, current_user)
+    service.link_duplicate(db.session, service_context(), item, original, current_user)
     return _back(item)
 
 
@@ -191,8 +195,8 @@ def link(complaint_id: int):
 def lookup():
     form = LookupForm()
     if request.method == "POST" and form.validate():
-        view = service.look_up_citizen(db.session, form.cnic.data, reason=form.reason.data, actor=current_user,
-                                       ip=request.remote_addr)
+        view = service.look_up_citizen(db.session, service_context(), form.cnic.data, reason=form.reason.data,
+                                       actor=current_user, ip=request.remote_addr)
         return render_page("helpdesk/lookup.html", "lookup_result", form=form, view=view)
     return render_page("helpdesk/lookup.html", "lookup_result", status=422 if request.method == "POST" else 200,
                        form=form, view=None)

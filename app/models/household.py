@@ -1,11 +1,12 @@
 """Household records and the history of their states."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
 from ..domain.household_status import HouseholdStatus
 from ..extensions import db
 from .base import UtcDateTime, utcnow
@@ -42,36 +43,9 @@ class Household(db.Model):
     enumerator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True
     )
-    # Section 1: consent and location.
-    consent_given: Mapped[bool | None] = mapped_column()
-    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    union_council: Mapped[str | None] = mapped_column(String(100))
-    village: Mapped[str | None] = mapped_column(String(100))
-    address: Mapped[str | None] = mapped_column(String(300))
-    gps_lat: Mapped[float | None] = mapped_column(Float)
-    gps_lon: Mapped[float | None] = mapped_column(Float)
-    gps_accuracy_m: Mapped[float | None] = mapped_column(Float)
-    # Section 3: housing.
-    tenure: Mapped[str | None] = mapped_column(String(20))
-    rooms: Mapped[int | None] = mapped_column(Integer)
-    roof: Mapped[str | None] = mapped_column(String(20))
-    walls: Mapped[str | None] = mapped_column(String(20))
-    toilet: Mapped[str | None] = mapped_column(String(20))
-    water: Mapped[str | None] = mapped_column(String(20))
-    electricity: Mapped[str | None] = mapped_column(String(20))
-    cooking_fuel: Mapped[str | None] = mapped_column(String(20))
-    # Section 4: assets (the list of household items as JSON: names from domain.questionnaire.ASSETS).
-    assets: Mapped[list | None] = mapped_column(JSON)
-    land_acres: Mapped[float | None] = mapped_column(Numeric(8, 2, asdecimal=False))
-    cattle: Mapped[int | None] = mapped_column(Integer)
-    buffalo: Mapped[int | None] = mapped_column(Integer)
-    goats_sheep: Mapped[int | None] = mapped_column(Integer)
-    # Section 5: income and support.
-    main_income_source: Mapped[str | None] = mapped_column(String(20))
-    monthly_income: Mapped[int | None] = mapped_column(Integer)
-    has_bank_account: Mapped[bool | None] = mapped_column()
-    bisp_beneficiary: Mapped[bool | None] = mapped_column()
-    receives_remittances: Mapped[bool | None] = mapped_column()
+    # The answers of the consent, housing, assets and income sections are columns made from the question
+    # catalogue (see add_answer_columns below); the tehsil chosen at consent is `area_id`.
+    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # when the household agreed
     # Which sections were saved, and a supervisor's reasons per section when returned.
     sections_saved: Mapped[dict | None] = mapped_column(JSON)
     # Set when the helpdesk asks for a new visit; the area's enumerators see it on their list.
@@ -113,21 +87,7 @@ class HouseholdMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(100))
-    relation: Mapped[str] = mapped_column(String(20))
-    sex: Mapped[str] = mapped_column(String(12))
-    dob: Mapped[date | None] = mapped_column(Date)
-    age_years: Mapped[int | None] = mapped_column(Integer)  # when the date of birth is not known
-    cnic: Mapped[str | None] = mapped_column(String(15), index=True)  # CNIC or B-form
-    marital_status: Mapped[str | None] = mapped_column(String(20))
-    disability: Mapped[str] = mapped_column(String(20), default="none")
-    chronic_illness: Mapped[bool] = mapped_column(default=False)
-    can_read: Mapped[bool | None] = mapped_column()
-    education: Mapped[str | None] = mapped_column(String(20))
-    enrolled: Mapped[bool | None] = mapped_column()
-    occupation: Mapped[str | None] = mapped_column(String(100))
-    employment: Mapped[str | None] = mapped_column(String(20))
-    monthly_income: Mapped[int | None] = mapped_column(Integer)
+    # The answers (name, relation, sex, date of birth, ...) are columns made from the question catalogue.
 
 
 class HouseholdRevision(db.Model):
@@ -143,3 +103,39 @@ class HouseholdRevision(db.Model):
     reason: Mapped[str] = mapped_column(String(40))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+def answer_column(question: Question):
+    """The column that stores a question's answer, from its type and the catalogue's column details."""
+    column, kind = question.column, question.type
+    if kind == QuestionType.TEXT:
+        type_ = String(question.max_length) if question.max_length else Text()
+    elif kind == QuestionType.CHOICE:
+        type_ = String(column.width or 20)
+    elif kind == QuestionType.MULTI_CHOICE:
+        type_ = JSON()  # the list of chosen keys
+    elif kind == QuestionType.YES_NO:
+        type_ = Boolean()
+    elif kind == QuestionType.NUMBER and column.places is not None:
+        type_ = Numeric(column.digits, column.places, asdecimal=False)
+    elif kind == QuestionType.NUMBER:
+        type_ = Float() if question.decimal else Integer()
+    elif kind == QuestionType.DATE:
+        type_ = Date()
+    elif kind == QuestionType.CNIC:
+        type_ = String(15)
+    else:
+        raise ValueError(f"{question.key}: a {kind} question has no column of its own")
+    return mapped_column(type_, nullable=not column.not_null, default=column.default, index=column.index or None)
+
+
+def add_answer_columns(model, table: str, catalogue: Catalogue = CATALOGUE) -> None:
+    """One column per question of the catalogue stored in this model's table, unless the model declares it
+    itself (the area a household lives in is a foreign key)."""
+    for question in catalogue:
+        if question.table == table and question.column_name not in model.__table__.c:
+            setattr(model, question.column_name, answer_column(question))
+
+
+add_answer_columns(Household, HOUSEHOLDS)
+add_answer_columns(HouseholdMember, MEMBERS)

@@ -15,6 +15,7 @@ from ..models.base import utcnow
 from ..rendering import render_page
 from ..services import complaints as service
 from ..services.areas import districts
+from ..unit_of_work import service_context
 from . import bp
 from .complaint_forms import ComplaintForm, RateForm, ReopenForm, TrackForm
 
@@ -45,7 +46,7 @@ def new_complaint():
 
     try:
         complaint = service.file_complaint(
-            db.session, cnic=form.cnic.data, mobile=form.mobile.data, category=form.category.data,
+            db.session, service_context(), cnic=form.cnic.data, mobile=form.mobile.data, category=form.category.data,
             description=form.description.data, district=find_area(db.session, form.district.data),
             filed_by=current_user if current_user.is_authenticated else None, locale=current_language(),
             ip=request.remote_addr)
@@ -79,7 +80,8 @@ def track_complaint():
     if not form.validate():
         return render_page("public/complaint_track.html", "track_result", status=422, form=form, complaint=None,
                            searched=False)
-    complaint = service.find_for_citizen(db.session, form.tracking_no.data, form.cnic.data, ip=request.remote_addr)
+    complaint = service.find_for_citizen(db.session, service_context(), form.tracking_no.data, form.cnic.data,
+                                         ip=request.remote_addr)
     return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, form))
 
 
@@ -89,7 +91,7 @@ def _complaint_from_hidden(form):
         tracking, cnic = parse_tracking_number(form.tracking_no.data), normalise_cnic(form.cnic.data)
     except (TrackingNumberError, CnicError):
         return None
-    return service.find_for_citizen(db.session, tracking, cnic, ip=request.remote_addr)
+    return service.find_for_citizen(db.session, service_context(), tracking, cnic, ip=request.remote_addr)
 
 
 def _act_on_tracked(form, form_name: str, act, refusal_field, refusal: str):
@@ -117,7 +119,8 @@ def _act_on_tracked(form, form_name: str, act, refusal_field, refusal: str):
 def reopen_complaint():
     form = ReopenForm()
     return _act_on_tracked(
-        form, "reopen_form", lambda c: service.reopen(db.session, c, form.reason.data, ip=request.remote_addr),
+        form, "reopen_form", lambda c: service.reopen(db.session, service_context(), c, form.reason.data,
+                                                      ip=request.remote_addr),
         form.reason, _("A complaint can be reopened only within 7 days of being resolved."))
 
 
@@ -127,5 +130,6 @@ def reopen_complaint():
 def rate_complaint():
     form = RateForm()
     return _act_on_tracked(
-        form, "rate_form", lambda c: service.rate(db.session, c, int(form.rating.data), ip=request.remote_addr),
+        form, "rate_form", lambda c: service.rate(db.session, service_context(), c, int(form.rating.data),
+                                                  ip=request.remote_addr),
         form.rating, _("This complaint cannot be rated now."))

@@ -22,6 +22,7 @@ from ..services import otp as otp_service
 from ..services.areas import find_area
 from ..services.registration import CnicAlreadyRegistered, Registration, register_citizen, set_home_area
 from ..services.status_lookup import lookup_status
+from ..unit_of_work import service_context
 from . import bp
 from .forms import NETWORK_LABELS, HomeAreaForm, RegistrationForm, ResendForm, StatusForm, VerifyForm
 
@@ -50,7 +51,6 @@ def switch_language(code: str):
     )
     if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
-        db.session.commit()
     return response
 
 
@@ -103,7 +103,7 @@ def register():
             locale=current_language(),
         )
         try:
-            user = register_citizen(db.session, reg, ip=request.remote_addr)
+            user = register_citizen(db.session, service_context(), reg, ip=request.remote_addr)
         except CnicAlreadyRegistered:
             form.cnic.errors = [
                 _("This CNIC is already registered. Sign in, or check your status. If you did not register it, file a complaint.")
@@ -163,10 +163,10 @@ def verify():
         if not (code.isdigit() and len(code) == 6):
             form.code.errors = [_("The code has 6 digits.")]
         else:
-            result = otp_service.verify_otp(db.session, user, code)
-            audit.record(db.session, "otp.verify", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
+            ctx = service_context()
+            result = otp_service.verify_otp(db.session, ctx, user, code)
+            audit.record(db.session, ctx, "otp.verify", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
                          outcome="success" if result.ok else result.reason)
-            db.session.commit()
             if result.ok:
                 session.pop(PENDING_USER, None)
                 flash(_("Your mobile number is verified. Sign in to see your registration."), "success")
@@ -193,10 +193,10 @@ def resend_code():
         return redirect(url_for("auth.login"))
     form = ResendForm()
     if form.validate():
-        result = otp_service.resend_otp(db.session, user)
-        audit.record(db.session, "otp.resend", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
+        ctx = service_context()
+        result = otp_service.resend_otp(db.session, ctx, user)
+        audit.record(db.session, ctx, "otp.resend", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
                      outcome="sent" if result.sent else ("exhausted" if result.exhausted else "cooldown"))
-        db.session.commit()
         if result.sent:
             flash(_("A new code is on its way to %(mobile)s.", mobile=_masked(user.mobile)), "success")
         elif result.exhausted:
@@ -222,7 +222,7 @@ def status():
         return render_page("public/status.html", form=form, answer=None)
     if not form.validate():
         return render_page("public/status.html", "status_result", status=422, form=form, answer=None)
-    answer = lookup_status(db.session, form.cnic.data, ip=request.remote_addr)
+    answer = lookup_status(db.session, service_context(), form.cnic.data, ip=request.remote_addr)
     return render_page("public/status.html", "status_result", form=form, answer=answer)
 
 
@@ -259,7 +259,7 @@ def set_area():
     form.tehsil.choices = tehsil_choices(db.session)
     if form.validate():
         area = find_area(db.session, form.tehsil.data)
-        if set_home_area(db.session, current_user, area):
+        if set_home_area(db.session, service_context(), current_user, area):
             flash(_("Thank you. The survey team of %(area)s will see your household.", area=area.name(current_language())),
                   "success")
     else:

@@ -36,7 +36,6 @@ def load_areas(session: Session, path: Path = AREAS_FILE) -> tuple[int, int]:
         area.level, area.name_en, area.name_ur, area.parent = row["level"], row["name_en"], row["name_ur"], parent
         session.flush()
     forget_area_tree()
-    session.commit()
     return added, updated
 
 

@@ -5,11 +5,13 @@ from sqlalchemy.orm import Session
 
 from ..domain.cnic import mask_cnic
 from ..models import AuditEntry
+from .context import ServiceContext
 from .privacy import keyed_hash
 
 
 def record(
     session: Session,
+    ctx: ServiceContext,
     action: str,
     *,
     actor_id: int | None = None,
@@ -18,13 +20,14 @@ def record(
     outcome: str | None = None,
     detail: dict | None = None,
 ) -> AuditEntry:
-    """Add an entry to the session; the caller's commit writes it with the change it describes."""
+    """Add an entry to the session; the unit of work's commit writes it with the change it describes."""
     entry = AuditEntry(
+        at=ctx.now(),
         action=action,
         actor_id=actor_id,
-        cnic_hash=keyed_hash(cnic),
+        cnic_hash=keyed_hash(ctx.hash_key, cnic),
         cnic_masked=mask_cnic(cnic) if cnic else None,
-        ip_hash=keyed_hash(ip),
+        ip_hash=keyed_hash(ctx.hash_key, ip),
         outcome=outcome,
         detail=detail,
     )

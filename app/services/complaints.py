@@ -8,9 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import LargeBinary, and_, case, false, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,8 +29,8 @@ from ..models.base import UtcDateTime, utcnow
 from ..models.summary import NONE_KEY
 from . import audit, summaries
 from .area_tree import area_tree
+from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
-from .sms import send_sms
 
 
 class TooManyOpenComplaints(Exception):
@@ -48,19 +45,19 @@ class ComplaintActionError(Exception):
         self.code = code
 
 
-def _deadline_days() -> dict[str, int]:
-    return current_app.config["COMPLAINT_DEADLINE_DAYS"]
+def _deadline_days(ctx: ServiceContext) -> dict[str, int]:
+    return ctx.settings["COMPLAINT_DEADLINE_DAYS"]
 
 
-def _notify(session: Session, complaint: Complaint, message, locale: str | None = None) -> None:
+def _notify(session: Session, ctx: ServiceContext, complaint: Complaint, message: str,
+            locale: str | None = None) -> None:
     """An SMS to the citizen, in the citizen's language (Urdu unless their account says otherwise).
-    `message` is a lazy string, translated here under the citizen's locale."""
+    `message` is a msgid, translated by the notifier under the citizen's locale."""
     if locale is None:
         user = session.scalars(select(User).where(User.cnic == complaint.cnic)).first()
         locale = (user.locale if user else None) or "ur"
-    with force_locale(locale):
-        body = str(message) % {"tracking": complaint.tracking_no}
-    send_sms(session, complaint.mobile, body, "complaint")
+    ctx.notifier.send_sms(session, complaint.mobile, message, locale=locale, purpose="complaint",
+                          tracking=complaint.tracking_no)
 
 
 def _event(session: Session, complaint: Complaint, kind: str, actor: User | None, *, text: str | None = None,
@@ -71,14 +68,14 @@ def _event(session: Session, complaint: Complaint, kind: str, actor: User | None
 
 # Short enough for one or two Urdu SMS; the tracking number is filled in per complaint.
 STATE_SMS = {
-    ComplaintState.ASSIGNED: _l("PSER complaint %(tracking)s is being handled by our team."),
-    ComplaintState.IN_PROGRESS: _l("PSER complaint %(tracking)s: work has started on it."),
-    ComplaintState.RESOLVED: _l("PSER complaint %(tracking)s is resolved. If not satisfied, reopen it within 7 days."),
-    ComplaintState.CLOSED: _l("PSER complaint %(tracking)s is closed. Thank you."),
-    ComplaintState.REOPENED: _l("PSER complaint %(tracking)s has been reopened."),
+    ComplaintState.ASSIGNED: N_("PSER complaint %(tracking)s is being handled by our team."),
+    ComplaintState.IN_PROGRESS: N_("PSER complaint %(tracking)s: work has started on it."),
+    ComplaintState.RESOLVED: N_("PSER complaint %(tracking)s is resolved. If not satisfied, reopen it within 7 days."),
+    ComplaintState.CLOSED: N_("PSER complaint %(tracking)s is closed. Thank you."),
+    ComplaintState.REOPENED: N_("PSER complaint %(tracking)s has been reopened."),
 }
-FILED_SMS = _l("PSER: your complaint is registered. Tracking number %(tracking)s.")
-REPLY_SMS = _l("PSER complaint %(tracking)s: there is a reply. Track it on the portal.")
+FILED_SMS = N_("PSER: your complaint is registered. Tracking number %(tracking)s.")
+REPLY_SMS = N_("PSER complaint %(tracking)s: there is a reply. Track it on the portal.")
 
 
 def open_count(session: Session, cnic: str) -> int:
@@ -86,33 +83,33 @@ def open_count(session: Session, cnic: str) -> int:
                           .where(Complaint.cnic == cnic, Complaint.state.in_(list(OPEN_STATES)))) or 0
 
 
-def file_complaint(session: Session, *, cnic: str, mobile: str, category: str, description: str,
-                   district: Area | None, filed_by: User | None, locale: str, ip: str | None) -> Complaint:
-    if open_count(session, cnic) >= current_app.config["COMPLAINT_MAX_OPEN"]:
-        audit.record(session, "complaint.file", cnic=cnic, ip=ip, outcome="too_many_open")
-        session.commit()
+def file_complaint(session: Session, ctx: ServiceContext, *, cnic: str, mobile: str, category: str,
+                   description: str, district: Area | None, filed_by: User | None, locale: str,
+                   ip: str | None) -> Complaint:
+    """Raises TooManyOpenComplaints after adding an audit entry that the caller commits with the refusal."""
+    if open_count(session, cnic) >= ctx.settings["COMPLAINT_MAX_OPEN"]:
+        audit.record(session, ctx, "complaint.file", cnic=cnic, ip=ip, outcome="too_many_open")
         raise TooManyOpenComplaints(cnic)
-    now = utcnow()
+    now = ctx.now()
     complaint = Complaint(cnic=cnic, mobile=mobile, category=category, description=description,
                           district_id=district.id if district else None, filed_by_id=filed_by.id if filed_by else None,
-                          deadline_at=deadline_for(category, now, _deadline_days()), created_at=now)
+                          deadline_at=deadline_for(category, now, _deadline_days(ctx)), created_at=now)
     session.add(complaint)
     session.flush()
     complaint.tracking_no = format_tracking_number(now.year, complaint.id)
     _event(session, complaint, "filed", filed_by, public=True, to_state=ComplaintState.NEW)
-    _notify(session, complaint, FILED_SMS, locale=locale)
-    audit.record(session, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,
+    _notify(session, ctx, complaint, FILED_SMS, locale=locale)
+    audit.record(session, ctx, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,
                  outcome=complaint.tracking_no)
-    session.commit()
     return complaint
 
 
-def find_for_citizen(session: Session, tracking_no: str, cnic: str, *, ip: str | None) -> Complaint | None:
+def find_for_citizen(session: Session, ctx: ServiceContext, tracking_no: str, cnic: str, *,
+                     ip: str | None) -> Complaint | None:
     """Both must match: a tracking number alone shows nothing."""
     complaint = session.scalars(select(Complaint).where(Complaint.tracking_no == tracking_no,
                                                         Complaint.cnic == cnic)).first()
-    audit.record(session, "complaint.track", cnic=cnic, ip=ip, outcome="found" if complaint else "not_found")
-    session.commit()
+    audit.record(session, ctx, "complaint.track", cnic=cnic, ip=ip, outcome="found" if complaint else "not_found")
     return complaint
 
 
@@ -124,36 +121,34 @@ def citizen_complaints(session: Session, cnic: str) -> list[Complaint]:
     return list(session.scalars(select(Complaint).where(Complaint.cnic == cnic).order_by(Complaint.id.desc())))
 
 
-def reopen(session: Session, complaint: Complaint, reason: str, *, ip: str | None) -> None:
-    now = utcnow()
+def reopen(session: Session, ctx: ServiceContext, complaint: Complaint, reason: str, *, ip: str | None) -> None:
+    now = ctx.now()
     if not may_reopen(complaint.state, complaint.resolved_at, now):
         raise ComplaintActionError("reopen_window" if complaint.state == ComplaintState.RESOLVED else "not_resolved")
     previous = complaint.state
     complaint.state = check_move(previous, ComplaintState.REOPENED)
-    complaint.deadline_at = deadline_for(complaint.category, now, _deadline_days())
+    complaint.deadline_at = deadline_for(complaint.category, now, _deadline_days(ctx))
     complaint.escalated_at = complaint.escalated_to_id = None
     _event(session, complaint, "state", None, text=reason, public=True, from_state=previous,
            to_state=ComplaintState.REOPENED)
-    _notify(session, complaint, STATE_SMS[ComplaintState.REOPENED])
-    audit.record(session, "complaint.reopen", cnic=complaint.cnic, ip=ip, outcome=complaint.tracking_no)
-    session.commit()
+    _notify(session, ctx, complaint, STATE_SMS[ComplaintState.REOPENED])
+    audit.record(session, ctx, "complaint.reopen", cnic=complaint.cnic, ip=ip, outcome=complaint.tracking_no)
 
 
-def rate(session: Session, complaint: Complaint, rating: int, *, ip: str | None) -> None:
+def rate(session: Session, ctx: ServiceContext, complaint: Complaint, rating: int, *, ip: str | None) -> None:
     if not may_rate(complaint.state, complaint.rating):
         raise ComplaintActionError("not_rateable")
     complaint.rating = rating
     _event(session, complaint, "rated", None, text=str(rating), public=True)
     if complaint.state == ComplaintState.RESOLVED:  # rating the answer accepts it
-        _close(session, complaint, None)
-    audit.record(session, "complaint.rate", cnic=complaint.cnic, ip=ip, outcome=str(rating))
-    session.commit()
+        _close(session, complaint, None, ctx.now())
+    audit.record(session, ctx, "complaint.rate", cnic=complaint.cnic, ip=ip, outcome=str(rating))
 
 
-def _close(session: Session, complaint: Complaint, actor: User | None) -> None:
+def _close(session: Session, complaint: Complaint, actor: User | None, now: datetime) -> None:
     previous = complaint.state
     complaint.state = check_move(previous, ComplaintState.CLOSED)
-    complaint.closed_at = utcnow()
+    complaint.closed_at = now
     _event(session, complaint, "state", actor, public=True, from_state=previous, to_state=ComplaintState.CLOSED)
 
 
@@ -238,7 +233,7 @@ def agents(session: Session) -> list[User]:
                                 .order_by(User.full_name)))
 
 
-def assign(session: Session, complaint: Complaint, agent: User, actor: User) -> None:
+def assign(session: Session, ctx: ServiceContext, complaint: Complaint, agent: User, actor: User) -> None:
     previous = complaint.state
     if previous not in OPEN_STATES:
         raise ComplaintActionError("not_open")
@@ -246,41 +241,42 @@ def assign(session: Session, complaint: Complaint, agent: User, actor: User) -> 
     target = ComplaintState.ASSIGNED if previous in (ComplaintState.NEW, ComplaintState.REOPENED) else previous
     if target != previous:
         complaint.state = check_move(previous, target)
-        _notify(session, complaint, STATE_SMS[target])
+        _notify(session, ctx, complaint, STATE_SMS[target])
     _event(session, complaint, "assigned", actor, text=agent.full_name, public=target != previous,
            from_state=previous, to_state=target)
-    audit.record(session, "complaint.assign", actor_id=actor.id, cnic=complaint.cnic, outcome=complaint.tracking_no)
-    session.commit()
+    audit.record(session, ctx, "complaint.assign", actor_id=actor.id, cnic=complaint.cnic,
+                 outcome=complaint.tracking_no)
 
 
-def change_state(session: Session, complaint: Complaint, target: str, actor: User, *, text: str | None) -> None:
-    """Move the complaint; resolving needs a resolution the citizen will read."""
+def change_state(session: Session, ctx: ServiceContext, complaint: Complaint, target: str, actor: User, *,
+                 text: str | None) -> None:
+    """Move the complaint; resolving needs a resolution the citizen will read. A refusal changes nothing."""
     previous = complaint.state
     try:
-        complaint.state = check_move(previous, target)
+        moved = check_move(previous, target)
     except (ComplaintMoveError, ValueError):  # a move the state machine forbids, or no such state
         raise ComplaintActionError("bad_move") from None
+    if moved == ComplaintState.RESOLVED and not (text or "").strip():
+        raise ComplaintActionError("resolution_needed")
+    complaint.state = moved
+    now = ctx.now()
     if target == ComplaintState.RESOLVED:
-        if not (text or "").strip():
-            session.rollback()
-            raise ComplaintActionError("resolution_needed")
-        complaint.resolution, complaint.resolved_at = text.strip(), utcnow()
+        complaint.resolution, complaint.resolved_at = text.strip(), now
     if target == ComplaintState.CLOSED:
-        complaint.closed_at = utcnow()
+        complaint.closed_at = now
     _event(session, complaint, "state", actor, text=text, public=True, from_state=previous, to_state=target)
-    _notify(session, complaint, STATE_SMS[ComplaintState(target)])
-    audit.record(session, "complaint.state", actor_id=actor.id, cnic=complaint.cnic, outcome=str(target))
-    session.commit()
+    _notify(session, ctx, complaint, STATE_SMS[ComplaintState(target)])
+    audit.record(session, ctx, "complaint.state", actor_id=actor.id, cnic=complaint.cnic, outcome=str(target))
 
 
-def add_message(session: Session, complaint: Complaint, actor: User, text: str, *, public: bool) -> None:
+def add_message(session: Session, ctx: ServiceContext, complaint: Complaint, actor: User, text: str, *,
+                public: bool) -> None:
     """A public reply reaches the citizen's timeline (and phone); an internal note never does."""
     _event(session, complaint, "reply" if public else "note", actor, text=text, public=public)
     if public:
-        _notify(session, complaint, REPLY_SMS)
-    audit.record(session, "complaint.reply" if public else "complaint.note", actor_id=actor.id, cnic=complaint.cnic,
-                 outcome=complaint.tracking_no)
-    session.commit()
+        _notify(session, ctx, complaint, REPLY_SMS)
+    audit.record(session, ctx, "complaint.reply" if public else "complaint.note", actor_id=actor.id,
+                 cnic=complaint.cnic, outcome=complaint.tracking_no)
 
 
 def _escalation_targets(session: Session):
@@ -320,12 +316,12 @@ def _sql_masked_cnic(column):
             + func.substr(column, 15, 1))
 
 
-def escalate_overdue(session: Session, now: datetime | None = None, *, hash_key: bytes) -> tuple[int, int]:
+def escalate_overdue(session: Session, ctx: ServiceContext, now: datetime | None = None) -> tuple[int, int]:
     """Escalate open complaints past their deadline (each once), and close resolved ones whose reopening
     window has passed. Safe to run any number of times. Returns (escalated, closed). Set-based: the same
     few statements for ten overdue complaints or a hundred thousand; `now` marks this run's rows (the
-    caller passes a fresh one each run). `hash_key` is privacy.audit_key(SECRET_KEY). The caller commits."""
-    now = now or utcnow()
+    caller passes a fresh one each run). The caller commits."""
+    now = now or ctx.now()
     at = literal(now, UtcDateTime())
     session.flush()
     escalated = session.execute(
@@ -341,7 +337,7 @@ def escalate_overdue(session: Session, now: datetime | None = None, *, hash_key:
             .select_from(Complaint).outerjoin(User, User.id == Complaint.escalated_to_id).where(this_run)))
         session.execute(insert(AuditEntry).from_select(
             ["at", "action", "cnic_hash", "cnic_masked", "outcome"],
-            select(at, literal("complaint.escalate"), _sql_keyed_hash(session, Complaint.cnic, hash_key),
+            select(at, literal("complaint.escalate"), _sql_keyed_hash(session, Complaint.cnic, ctx.hash_key),
                    _sql_masked_cnic(Complaint.cnic), Complaint.tracking_no).where(this_run)))
     closed = session.execute(
         update(Complaint)
@@ -387,7 +383,8 @@ class CitizenView:
     complaints: list[Complaint]
 
 
-def look_up_citizen(session: Session, cnic: str, *, reason: str, actor: User, ip: str | None) -> CitizenView:
+def look_up_citizen(session: Session, ctx: ServiceContext, cnic: str, *, reason: str, actor: User,
+                    ip: str | None) -> CitizenView:
     user = session.scalars(select(User).where(User.cnic == cnic)).first()
     household = session.get(Household, user.household_id) if user and user.household_id else session.scalars(
         select(Household).where(Household.head_cnic == cnic).order_by(Household.id.desc())).first()
@@ -397,13 +394,12 @@ def look_up_citizen(session: Session, cnic: str, *, reason: str, actor: User, ip
         household_id=household.id if household else None, household_status=household.status if household else None,
         household_area=household.area if household else None, self_declared=bool(household and household.self_declared),
         member_count=len(household.members) if household else 0, complaints=citizen_complaints(session, cnic))
-    audit.record(session, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
+    audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
                  outcome="found" if (user or household) else "not_found", detail={"reason": reason[:300]})
-    session.commit()
     return view
 
 
-def request_resurvey(session: Session, complaint: Complaint, actor: User, reason: str) -> bool:
+def request_resurvey(session: Session, ctx: ServiceContext, complaint: Complaint, actor: User, reason: str) -> bool:
     household = session.scalars(select(Household).where(Household.head_cnic == complaint.cnic)
                                 .order_by(Household.id.desc())).first()
     if household is None:
@@ -411,34 +407,34 @@ def request_resurvey(session: Session, complaint: Complaint, actor: User, reason
         household = user.household if user else None
     if household is None:
         return False
-    household.resurvey_requested_at, household.resurvey_reason = utcnow(), reason[:300]
+    household.resurvey_requested_at, household.resurvey_reason = ctx.now(), reason[:300]
     if household.area_id is None and complaint.district_id is not None:
         household.area_id = complaint.district_id  # so the district's enumerators see it
     _event(session, complaint, "resurvey", actor, text=reason, public=True)
-    audit.record(session, "complaint.resurvey", actor_id=actor.id, cnic=complaint.cnic, outcome=str(household.id))
-    session.commit()
+    audit.record(session, ctx, "complaint.resurvey", actor_id=actor.id, cnic=complaint.cnic,
+                 outcome=str(household.id))
     return True
 
 
-def correct_contact(session: Session, complaint: Complaint, mobile: str, actor: User) -> None:
+def correct_contact(session: Session, ctx: ServiceContext, complaint: Complaint, mobile: str, actor: User) -> None:
     old = complaint.mobile
     complaint.mobile = mobile
     user = session.scalars(select(User).where(User.cnic == complaint.cnic)).first()
     if user is not None:
         user.mobile = mobile
     _event(session, complaint, "contact", actor, text=None)
-    audit.record(session, "complaint.contact", actor_id=actor.id, cnic=complaint.cnic,
+    audit.record(session, ctx, "complaint.contact", actor_id=actor.id, cnic=complaint.cnic,
                  outcome=complaint.tracking_no, detail={"from": mask_mobile(old), "to": mask_mobile(mobile)})
-    session.commit()
 
 
-def link_duplicate(session: Session, complaint: Complaint, original: Complaint, actor: User) -> None:
+def link_duplicate(session: Session, ctx: ServiceContext, complaint: Complaint, original: Complaint,
+                   actor: User) -> None:
     if original.id == complaint.id:
         raise ComplaintActionError("same")
     complaint.duplicate_of_id = original.id
     _event(session, complaint, "linked", actor, text=original.tracking_no)
-    audit.record(session, "complaint.link", actor_id=actor.id, cnic=complaint.cnic, outcome=original.tracking_no)
-    session.commit()
+    audit.record(session, ctx, "complaint.link", actor_id=actor.id, cnic=complaint.cnic,
+                 outcome=original.tracking_no)
 
 
 @dataclass

@@ -7,12 +7,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.cnic import cnic_facts
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
+from ..domain.sample_households import person_name, sample_household
 from ..models import Area, Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
 from .areas import find_area
 from .questionnaire import snapshot
 from .credentials import hash_password
+from .context import ServiceContext
 from .users import create_user
 
 DEMO_PASSWORD = "Punjab-Demo-2026"
@@ -25,8 +28,6 @@ DEMO_ACCOUNTS = (
     (Role.HELPDESK, "35202-4444444-6", "Ayesha Malik", None),  # the call centre serves all of Punjab
     (Role.ADMIN, "35202-5555555-7", "Farhan Siddiqui", None),
 )
-_FIRST = ["Muhammad", "Ali", "Fatima", "Zainab", "Usman", "Bilal", "Hira", "Nadia", "Kashif", "Rubina", "Asif", "Shazia"]
-_LAST = ["Khan", "Ahmed", "Butt", "Chaudhry", "Malik", "Qureshi", "Sheikh", "Awan", "Rana", "Bhatti", "Gill", "Javed"]
 # The path each state took, so that every demo household has a believable history.
 _PATHS = {
     HouseholdStatus.REGISTERED: [HouseholdStatus.REGISTERED],
@@ -39,14 +40,14 @@ _PATHS = {
 }
 
 
-def ensure_demo_accounts(session: Session) -> list[User]:
+def ensure_demo_accounts(session: Session, ctx: ServiceContext) -> list[User]:
     users = []
     for role, cnic, name, area_name in DEMO_ACCOUNTS:
         user = session.scalars(select(User).where(User.cnic == cnic)).first()
         if user is None:
             area = find_area(session, area_name) if area_name else None
             user = create_user(
-                session, role=role, cnic=cnic, name=name, password=DEMO_PASSWORD, area=area, mobile="03001234567"
+                session, ctx, role=role, cnic=cnic, name=name, password=DEMO_PASSWORD, area=area, mobile="03001234567"
             )
         users.append(user)
     return users
@@ -64,7 +65,7 @@ def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> i
         state = states[i % len(states)]
         area = lahore if i % 3 == 0 else rng.choice(districts)
         cnic = _unused_cnic(session, rng)
-        name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        name = person_name(rng, cnic_facts(cnic).sex)
         household = Household(head_cnic=cnic, status=state, area=area, sections_saved={})
         if state not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
             _fill_questionnaire(household, name, cnic, rng)
@@ -83,40 +84,21 @@ def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> i
             session.add(HouseholdRevision(household_id=household.id, number=1, snapshot=snapshot(household),
                                           reason="submitted"))
         made += 1
-    session.commit()
     return made
 
 
 def _fill_questionnaire(household: Household, head_name: str, head_cnic: str, rng: random.Random) -> None:
-    """Answers a field team would have recorded: a tehsil, a family, housing, assets and income."""
+    """Answers a field team would have recorded: a tehsil, and a family, housing, assets and income made from
+    the question catalogue (domain.sample_households)."""
     tehsils = [a for a in household.area.children if a.level == "tehsil"] if household.area else []
     if tehsils:
         household.area = rng.choice(tehsils)
     today = date.today()
-    head_age = rng.randrange(25, 70)
-    household.members = [
-        HouseholdMember(position=1, name=head_name, relation="head", sex="male" if int(head_cnic[-1]) % 2 else "female",
-                        dob=today.replace(year=today.year - head_age, day=1), cnic=head_cnic, marital_status="married",
-                        disability="none", chronic_illness=False, can_read=rng.random() < 0.6, education="primary",
-                        employment="daily_wage", monthly_income=rng.randrange(15, 60) * 1000),
-    ]
-    for position in range(2, rng.randrange(3, 8)):
-        age = rng.randrange(1, max(2, head_age - 15))
-        household.members.append(HouseholdMember(
-            position=position, name=rng.choice(_FIRST), relation=rng.choice(("son", "daughter")),
-            sex=rng.choice(("male", "female")), age_years=age, marital_status=None if age < 10 else "never_married",
-            disability=rng.choice(("none",) * 9 + ("lower_limb",)), chronic_illness=False, can_read=age > 7,
-            education="none" if age < 6 else "primary", enrolled=(rng.random() < 0.7) if 4 <= age <= 16 else None,
-            employment="student" if age < 17 else "unemployed"))
-    household.consent_given, household.union_council, household.village = True, f"UC {rng.randrange(1, 150)}", "Demo"
-    household.tenure, household.rooms = rng.choice(("owned", "rented")), rng.randrange(1, 5)
-    household.roof, household.walls = rng.choice(("rcc", "iron_sheet", "thatch_mud")), rng.choice(("burnt_brick", "mud_brick"))
-    household.toilet, household.water = rng.choice(("flush_pit", "dry_pit", "none")), rng.choice(("hand_pump", "piped"))
-    household.electricity, household.cooking_fuel = "grid", rng.choice(("lpg", "wood", "gas_pipeline"))
-    household.assets = rng.sample(("tv", "fridge", "motorcycle", "smartphone"), rng.randrange(0, 4))
-    household.land_acres, household.cattle, household.buffalo, household.goats_sheep = 0.0, rng.randrange(0, 3), 0, rng.randrange(0, 6)
-    household.main_income_source, household.monthly_income = "wages", rng.randrange(15, 90) * 1000
-    household.has_bank_account, household.bisp_beneficiary, household.receives_remittances = False, rng.random() < 0.4, False
+    sample = sample_household(rng, today=today, head_cnic=head_cnic, head_name=head_name)
+    for column, value in sample.household.items():
+        setattr(household, column, value)
+    household.members = [HouseholdMember(position=position, **answers)
+                         for position, answers in enumerate(sample.members, start=1)]
     household.sections_saved = {s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")}
     if household.status == HouseholdStatus.RETURNED:
         household.return_reasons = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
@@ -162,7 +144,6 @@ def seed_demo_complaints(session: Session, count: int, *, seed: int = 7) -> int:
             session.add(ComplaintEvent(complaint_id=complaint.id, kind="state", public=True, from_state="new",
                                        to_state=state, at=filed + timedelta(days=1)))
         made += 1
-    session.commit()
     return made
 
 

@@ -1,7 +1,7 @@
 """Removing what has served its purpose: old replay keys, used or expired codes, closed sessions."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
@@ -10,9 +10,10 @@ from ..models import IdempotentRequest, LoginSession, OtpChallenge
 from ..models.base import utcnow
 
 
-def clean_up(session: Session, *, replay_days: int = 7, session_days: int = 30) -> dict[str, int]:
+def clean_up(session: Session, *, now: datetime | None = None, replay_days: int = 7,
+             session_days: int = 30) -> dict[str, int]:
     """A replay of a save older than a week is no retry any more; codes and sessions long closed are noise."""
-    now = utcnow()
+    now = now or utcnow()
     removed = {
         "replay keys": session.execute(
             delete(IdempotentRequest).where(IdempotentRequest.created_at < now - timedelta(days=replay_days))
@@ -27,5 +28,4 @@ def clean_up(session: Session, *, replay_days: int = 7, session_days: int = 30) 
             )
         ).rowcount,
     }
-    session.commit()
     return removed

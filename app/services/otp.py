@@ -3,23 +3,22 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask import current_app
-from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import OtpChallenge, User
-from ..models.base import utcnow
+from .context import N_, ServiceContext
 from .privacy import token_hash
-from .sms import send_sms
 
 PURPOSE_VERIFY = "verify_mobile"
+# Short enough for one Urdu SMS (70 characters in UCS-2).
+CODE_SMS = N_("PSER code: %(code)s. Valid for %(minutes)s minutes. Do not share it.")
 
 
-def _settings() -> tuple[int, int, int, int]:
-    c = current_app.config
+def _settings(ctx: ServiceContext) -> tuple[int, int, int, int]:
+    c = ctx.settings
     return c["OTP_TTL_SECONDS"], c["OTP_MAX_TRIES"], c["OTP_RESEND_COOLDOWN_SECONDS"], c["OTP_MAX_SENDS"]
 
 
@@ -28,16 +27,10 @@ def _code_hash(challenge_user_id: int, code: str) -> str:
     return token_hash(f"{challenge_user_id}:{code}")
 
 
-def _send(session: Session, user: User, code: str) -> None:
-    ttl_minutes = _settings()[0] // 60
-    with force_locale(user.locale or "ur"):
-        body = gettext(
-            # Short enough for one Urdu SMS (70 characters in UCS-2).
-            "PSER code: %(code)s. Valid for %(minutes)s minutes. Do not share it.",
-            code=code,
-            minutes=ttl_minutes,
-        )
-    send_sms(session, user.mobile, body, PURPOSE_VERIFY)
+def _send(session: Session, ctx: ServiceContext, user: User, code: str) -> None:
+    ttl_minutes = _settings(ctx)[0] // 60
+    ctx.notifier.send_sms(session, user.mobile, CODE_SMS, locale=user.locale or "ur", purpose=PURPOSE_VERIFY,
+                          code=code, minutes=ttl_minutes)
 
 
 def current_challenge(session: Session, user_id: int) -> OtpChallenge | None:
@@ -49,11 +42,11 @@ def current_challenge(session: Session, user_id: int) -> OtpChallenge | None:
     ).first()
 
 
-def issue_otp(session: Session, user: User) -> None:
-    """A fresh code replaces any earlier one. The caller commits."""
-    ttl, _, _, _ = _settings()
+def issue_otp(session: Session, ctx: ServiceContext, user: User) -> None:
+    """A fresh code replaces any earlier one."""
+    ttl, _, _, _ = _settings(ctx)
     code = f"{secrets.randbelow(10**6):06d}"
-    now = utcnow()
+    now = ctx.now()
     session.add(
         OtpChallenge(
             user_id=user.id,
@@ -64,7 +57,7 @@ def issue_otp(session: Session, user: User) -> None:
             expires_at=now + timedelta(seconds=ttl),
         )
     )
-    _send(session, user, code)
+    _send(session, ctx, user, code)
 
 
 @dataclass(frozen=True)
@@ -74,24 +67,23 @@ class ResendResult:
     exhausted: bool = False
 
 
-def resend_otp(session: Session, user: User) -> ResendResult:
-    ttl, _, cooldown, max_sends = _settings()
+def resend_otp(session: Session, ctx: ServiceContext, user: User) -> ResendResult:
+    _, _, cooldown, max_sends = _settings(ctx)
     challenge = current_challenge(session, user.id)
-    now = utcnow()
+    now = ctx.now()
     if challenge is not None:
         waited = (now - challenge.last_sent_at).total_seconds()
         if waited < cooldown:
             return ResendResult(sent=False, wait_seconds=int(cooldown - waited) + 1)
         # Codes sent in the last day, across challenges: a cap on what one account can cost in SMS.
-        if _sends_today(session, user.id) >= max_sends:
+        if _sends_today(session, user.id, now) >= max_sends:
             return ResendResult(sent=False, exhausted=True)
-    issue_otp(session, user)
-    session.commit()
+    issue_otp(session, ctx, user)
     return ResendResult(sent=True)
 
 
-def _sends_today(session: Session, user_id: int) -> int:
-    since = utcnow() - timedelta(days=1)
+def _sends_today(session: Session, user_id: int, now: datetime) -> int:
+    since = now - timedelta(days=1)
     rows = session.scalars(
         select(OtpChallenge.sends).where(OtpChallenge.user_id == user_id, OtpChallenge.created_at >= since)
     ).all()
@@ -105,11 +97,12 @@ class VerifyResult:
     tries_left: int = 0
 
 
-def verify_otp(session: Session, user: User, code: str) -> VerifyResult:
-    """Check a code; a correct one activates the account. The caller commits."""
-    _, max_tries, _, _ = _settings()
+def verify_otp(session: Session, ctx: ServiceContext, user: User, code: str) -> VerifyResult:
+    """Check a code; a correct one activates the account. The try counts in the caller's transaction, which
+    commits it whatever the answer (a wrong code is a refusal, not an error)."""
+    _, max_tries, _, _ = _settings(ctx)
     challenge = current_challenge(session, user.id)
-    now = utcnow()
+    now = ctx.now()
     if challenge is None or challenge.consumed_at is not None:
         return VerifyResult(ok=False, reason="missing")
     if challenge.expires_at <= now:
@@ -120,7 +113,6 @@ def verify_otp(session: Session, user: User, code: str) -> VerifyResult:
         .where(OtpChallenge.id == challenge.id, OtpChallenge.attempts < max_tries)
         .values(attempts=OtpChallenge.attempts + 1)
     ).rowcount
-    session.commit()
     if not counted:
         return VerifyResult(ok=False, reason="locked")
     session.refresh(challenge)

@@ -4,23 +4,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app
-
 
 def audit_key(secret_key: str) -> bytes:
-    """The key of keyed_hash, from the app's secret (plain values in, so set-based writers can use it)."""
+    """The key of keyed_hash, derived from the app's secret (a plain value in, so any caller can make it)."""
     # A key of its own would let the secret rotate without orphaning audit trails; derived for now.
     return hashlib.sha256(b"pser-audit:" + secret_key.encode()).digest()
 
 
-def _key() -> bytes:
-    return audit_key(current_app.config["SECRET_KEY"])
-
-
-def keyed_hash(value: str | None) -> str | None:
+def keyed_hash(key: bytes, value: str | None) -> str | None:
     if not value:
         return None
-    return hmac.new(_key(), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def token_hash(token: str) -> str:

@@ -8,26 +8,21 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.catalogue import CATALOGUE
 from ..domain.cnic import prefix_range
 from ..domain.household_status import HouseholdStatus, check_move
 from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
-from ..models.base import utcnow
 from . import audit, summaries
 from .area_tree import area_tree
+from .context import ServiceContext
 from .keyset import Keyset, Page, paginate
 
 EDITABLE = {HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED, HouseholdStatus.DRAFT, HouseholdStatus.RETURNED}
-# The columns each section writes; members have their own table.
-SECTION_FIELDS = {
-    "consent": ("consent_given", "union_council", "village", "address", "area_id", "gps_lat", "gps_lon", "gps_accuracy_m"),
-    "housing": ("tenure", "rooms", "roof", "walls", "toilet", "water", "electricity", "cooking_fuel"),
-    "assets": ("assets", "land_acres", "cattle", "buffalo", "goats_sheep"),
-    "income": ("main_income_source", "monthly_income", "has_bank_account", "bisp_beneficiary", "receives_remittances"),
-}
-MEMBER_FIELDS = ("name", "relation", "sex", "dob", "age_years", "cnic", "marital_status", "disability",
-                 "chronic_illness", "can_read", "education", "enrolled", "occupation", "employment", "monthly_income")
+# The columns each section writes, and the member table's: from the question catalogue.
+SECTION_FIELDS = CATALOGUE.section_columns()
+MEMBER_FIELDS = CATALOGUE.member_columns()
 
 
 def may_open(session: Session, user: User, household: Household) -> bool:
@@ -83,7 +78,7 @@ def _move(session: Session, household: Household, target: HouseholdStatus, actor
                                       actor_id=actor.id if actor else None, reason=reason))
 
 
-def start_household(session: Session, enumerator: User, head_cnic: str) -> Household:
+def start_household(session: Session, ctx: ServiceContext, enumerator: User, head_cnic: str) -> Household:
     """A household met at the door with no online sign-up: a draft in the enumerator's area."""
     household = Household(head_cnic=head_cnic, status=HouseholdStatus.DRAFT, area_id=enumerator.area_id,
                           enumerator_id=enumerator.id, sections_saved={})
@@ -91,8 +86,7 @@ def start_household(session: Session, enumerator: User, head_cnic: str) -> House
     session.flush()
     session.add(HouseholdStatusChange(household_id=household.id, to_status=HouseholdStatus.DRAFT,
                                       actor_id=enumerator.id, reason="started at the door"))
-    audit.record(session, "household.start", actor_id=enumerator.id, cnic=head_cnic, outcome=str(household.id))
-    session.commit()
+    audit.record(session, ctx, "household.start", actor_id=enumerator.id, cnic=head_cnic, outcome=str(household.id))
     return household
 
 
@@ -104,11 +98,12 @@ class SaveResult:
     changed: dict = field(default_factory=dict)  # on conflict: field -> (saved now, what the user sent)
 
 
-def _bump(session: Session, household: Household, expected_version: int, values: dict, actor: User,
-          section: str) -> bool:
+def _bump(session: Session, ctx: ServiceContext, household: Household, expected_version: int, values: dict,
+          actor: User, section: str) -> bool:
     """Write `values` only if nobody saved since the form was made; True when written."""
+    now = ctx.now()
     saved = dict(household.sections_saved or {})
-    saved[section] = utcnow().isoformat()
+    saved[section] = now.isoformat()
     before = (household.area_id, household.status)
     if "area_id" in values:  # a bulk UPDATE passes no ORM event: keep the district here (see services.summaries)
         area_id = values["area_id"]
@@ -116,7 +111,7 @@ def _bump(session: Session, household: Household, expected_version: int, values:
     written = session.execute(
         update(Household)
         .where(Household.id == household.id, Household.version == expected_version)
-        .values(**values, sections_saved=saved, version=Household.version + 1, updated_at=utcnow())
+        .values(**values, sections_saved=saved, version=Household.version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if written:
@@ -132,65 +127,62 @@ def _bump(session: Session, household: Household, expected_version: int, values:
 
 
 def _conflict(session: Session, household: Household, fields: tuple[str, ...], sent: dict) -> SaveResult:
-    session.rollback()
+    # Nothing was written (the guarded UPDATE matched no row): read what the other save left.
     session.refresh(household)
     changed = {name: (getattr(household, name), sent.get(name)) for name in fields
                if getattr(household, name) != sent.get(name)}
     return SaveResult(False, "conflict", household, changed)
 
 
-def save_section(session: Session, household: Household, section: str, values: dict, *, expected_version: int,
-                 actor: User) -> SaveResult:
+def save_section(session: Session, ctx: ServiceContext, household: Household, section: str, values: dict, *,
+                 expected_version: int, actor: User) -> SaveResult:
     if household.status not in EDITABLE:
         return SaveResult(False, "not_editable", household)
     fields = SECTION_FIELDS[section]
     values = {name: values.get(name) for name in fields}
     if section == "consent" and values.get("consent_given") and household.consent_at is None:
-        values["consent_at"] = utcnow()
-    if not _bump(session, household, expected_version, values, actor, section):
+        values["consent_at"] = ctx.now()
+    if not _bump(session, ctx, household, expected_version, values, actor, section):
         return _conflict(session, household, fields, values)
-    audit.record(session, "household.save", actor_id=actor.id, cnic=household.head_cnic, outcome=section)
-    session.commit()
+    audit.record(session, ctx, "household.save", actor_id=actor.id, cnic=household.head_cnic, outcome=section)
     return SaveResult(True, household=household)
 
 
-def save_member(session: Session, household: Household, member_id: int | None, values: dict, *,
-                expected_version: int, actor: User) -> SaveResult:
+def save_member(session: Session, ctx: ServiceContext, household: Household, member_id: int | None, values: dict,
+                *, expected_version: int, actor: User) -> SaveResult:
     """Add (member_id None) or edit a member; the household's version guards both."""
     if household.status not in EDITABLE:
         return SaveResult(False, "not_editable", household)
-    if not _bump(session, household, expected_version, {}, actor, "members"):
+    member = None
+    if member_id is not None:
+        member = session.get(HouseholdMember, member_id)
+        if member is None or member.household_id != household.id:
+            return SaveResult(False, "missing", household)
+    if not _bump(session, ctx, household, expected_version, {}, actor, "members"):
         return _conflict(session, household, (), {})
-    if member_id is None:
+    if member is None:
         position = (session.scalar(select(func.max(HouseholdMember.position))
                                    .where(HouseholdMember.household_id == household.id)) or 0) + 1
         member = HouseholdMember(household_id=household.id, position=position)
         session.add(member)
-    else:
-        member = session.get(HouseholdMember, member_id)
-        if member is None or member.household_id != household.id:
-            session.rollback()
-            return SaveResult(False, "missing", household)
     for name in MEMBER_FIELDS:
         setattr(member, name, values.get(name))
-    audit.record(session, "household.member", actor_id=actor.id, cnic=household.head_cnic,
+    audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic,
                  outcome="added" if member_id is None else "edited")
-    session.commit()
     return SaveResult(True, household=household)
 
 
-def remove_member(session: Session, household: Household, member_id: int, *, expected_version: int,
-                  actor: User) -> SaveResult:
+def remove_member(session: Session, ctx: ServiceContext, household: Household, member_id: int, *,
+                  expected_version: int, actor: User) -> SaveResult:
     if household.status not in EDITABLE:
         return SaveResult(False, "not_editable", household)
     member = session.get(HouseholdMember, member_id)
     if member is None or member.household_id != household.id:
         return SaveResult(False, "missing", household)
-    if not _bump(session, household, expected_version, {}, actor, "members"):
+    if not _bump(session, ctx, household, expected_version, {}, actor, "members"):
         return _conflict(session, household, (), {})
     session.delete(member)
-    audit.record(session, "household.member", actor_id=actor.id, cnic=household.head_cnic, outcome="removed")
-    session.commit()
+    audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic, outcome="removed")
     return SaveResult(True, household=household)
 
 
@@ -218,12 +210,13 @@ def snapshot(household: Household) -> dict:
     }
 
 
-def submit(session: Session, household: Household, *, expected_version: int, actor: User) -> SaveResult:
+def submit(session: Session, ctx: ServiceContext, household: Household, *, expected_version: int,
+           actor: User) -> SaveResult:
     if household.status not in (HouseholdStatus.DRAFT, HouseholdStatus.RETURNED):
         return SaveResult(False, "not_editable", household)
     if is_blocking(open_problems(household)):
         return SaveResult(False, "problems", household)
-    if not _bump(session, household, expected_version, {}, actor, "review"):
+    if not _bump(session, ctx, household, expected_version, {}, actor, "review"):
         return _conflict(session, household, (), {})
     number = (session.scalar(select(func.max(HouseholdRevision.number))
                              .where(HouseholdRevision.household_id == household.id)) or 0) + 1
@@ -233,8 +226,7 @@ def submit(session: Session, household: Household, *, expected_version: int, act
           "self-declared, awaiting field verification" if household.self_declared else "submitted")
     household.return_reasons = None
     household.resurvey_requested_at = household.resurvey_reason = None
-    audit.record(session, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
-    session.commit()
+    audit.record(session, ctx, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
     return SaveResult(True, household=household)
 
 

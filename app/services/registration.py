@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,8 +11,8 @@ from sqlalchemy.orm import Session
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
 from ..models import Household, HouseholdStatusChange, User
-from ..models.base import utcnow
 from . import audit
+from .context import ServiceContext
 from .credentials import hash_password
 from .otp import issue_otp
 
@@ -33,16 +32,16 @@ class Registration:
     locale: str
 
 
-def _drop_stale_unverified(session: Session, cnic: str) -> None:
+def _drop_stale_unverified(session: Session, ctx: ServiceContext, cnic: str) -> None:
     """An account whose mobile was never verified does not hold a CNIC for ever: someone may have typed
     another person's number. After a day it gives way to a new registration."""
-    ttl = current_app.config["UNVERIFIED_ACCOUNT_TTL_SECONDS"]
+    ttl = ctx.settings["UNVERIFIED_ACCOUNT_TTL_SECONDS"]
     stale = session.scalars(
         select(User).where(
             User.cnic == cnic,
             User.mobile_verified_at.is_(None),
             User.role == Role.CITIZEN,
-            User.created_at < utcnow() - timedelta(seconds=ttl),
+            User.created_at < ctx.now() - timedelta(seconds=ttl),
         )
     ).first()
     if stale is None:
@@ -52,31 +51,30 @@ def _drop_stale_unverified(session: Session, cnic: str) -> None:
     session.flush()
     if household is not None:
         session.delete(household)  # through the ORM, so that the household counts see it go
-    audit.record(session, "registration.expired", cnic=cnic, outcome="removed")
-    session.commit()
+    audit.record(session, ctx, "registration.expired", cnic=cnic, outcome="removed")
 
 
-def set_home_area(session: Session, user: User, area) -> bool:
+def set_home_area(session: Session, ctx: ServiceContext, user: User, area) -> bool:
     """Where a registered household lives, told by the citizen, so that its area's survey team sees it.
     Only before the survey: afterwards the area is what the enumerator recorded."""
     household = user.household
     if household is None or household.status not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
         return False
     household.area_id = area.id
-    audit.record(session, "household.area", actor_id=user.id, cnic=user.cnic, outcome=area.code)
-    session.commit()
+    audit.record(session, ctx, "household.area", actor_id=user.id, cnic=user.cnic, outcome=area.code)
     return True
 
 
-def register_citizen(session: Session, reg: Registration, *, ip: str | None = None) -> User:
-    """Create the account, its household and the first OTP. Raises CnicAlreadyRegistered."""
+def register_citizen(session: Session, ctx: ServiceContext, reg: Registration, *, ip: str | None = None) -> User:
+    """Create the account, its household and the first OTP. Raises CnicAlreadyRegistered, after adding an
+    audit entry that the caller commits with the refusal."""
     if session.scalar(select(User.id).where(User.cnic == reg.cnic)) is not None:
-        _drop_stale_unverified(session, reg.cnic)
+        _drop_stale_unverified(session, ctx, reg.cnic)
         if session.scalar(select(User.id).where(User.cnic == reg.cnic)) is not None:
-            audit.record(session, "registration", cnic=reg.cnic, ip=ip, outcome="duplicate")
-            session.commit()
+            audit.record(session, ctx, "registration", cnic=reg.cnic, ip=ip, outcome="duplicate")
             raise CnicAlreadyRegistered(reg.cnic)
-    password_hash = hash_password(reg.password)  # slow on purpose: outside any transaction lock
+    # Slow on purpose: before any insert, so outside the unique index's lock.
+    password_hash = hash_password(reg.password, fast=ctx.fast_password_hash)
     household = Household(head_cnic=reg.cnic, status=HouseholdStatus.REGISTERED)
     user = User(
         cnic=reg.cnic,
@@ -89,14 +87,13 @@ def register_citizen(session: Session, reg: Registration, *, ip: str | None = No
         locale=reg.locale,
         household=household,
     )
-    session.add_all([household, user])
     try:
-        session.flush()
+        # A savepoint: if the unique index refuses, only these two rows are undone, not the caller's work.
+        with session.begin_nested():
+            session.add_all([household, user])
     except IntegrityError:
         # Another request registered the same CNIC a moment ago: the unique index decided.
-        session.rollback()
-        audit.record(session, "registration", cnic=reg.cnic, ip=ip, outcome="duplicate")
-        session.commit()
+        audit.record(session, ctx, "registration", cnic=reg.cnic, ip=ip, outcome="duplicate")
         raise CnicAlreadyRegistered(reg.cnic) from None
     session.add(
         HouseholdStatusChange(
@@ -107,7 +104,6 @@ def register_citizen(session: Session, reg: Registration, *, ip: str | None = No
             reason="online registration",
         )
     )
-    issue_otp(session, user)
-    audit.record(session, "registration", actor_id=user.id, cnic=reg.cnic, ip=ip, outcome="created")
-    session.commit()
+    issue_otp(session, ctx, user)
+    audit.record(session, ctx, "registration", actor_id=user.id, cnic=reg.cnic, ip=ip, outcome="created")
     return user

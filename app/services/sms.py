@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..domain.mobile import mask_mobile
@@ -26,14 +25,14 @@ def _outbox_backend(message: SmsMessage) -> None:
 BACKENDS = {"console": _console_backend, "outbox": _outbox_backend}
 
 
-def send_sms(session: Session, to_mobile: str, body: str, purpose: str) -> SmsMessage:
-    name = current_app.config["SMS_BACKEND"]
-    backend = BACKENDS.get(name)
-    if backend is None:
-        raise RuntimeError(f"Unknown SMS_BACKEND {name!r}; known: {', '.join(BACKENDS)}")
-    message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend=name)
+def send_sms(session: Session, to_mobile: str, body: str, purpose: str, *, backend: str) -> SmsMessage:
+    """Queue a message in the caller's transaction; `backend` is the SMS_BACKEND setting."""
+    send = BACKENDS.get(backend)
+    if send is None:
+        raise RuntimeError(f"Unknown SMS_BACKEND {backend!r}; known: {', '.join(BACKENDS)}")
+    message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend=backend)
     session.add(message)
-    backend(message)
-    if name == "console":
+    send(message)
+    if backend == "console":
         message.status, message.sent_at = "sent", utcnow()
     return message

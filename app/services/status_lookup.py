@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.cnic import mask_cnic
 from ..models import AuditEntry, Household, User
-from ..models.base import utcnow
+from .context import ServiceContext
 from .privacy import keyed_hash
 
 
@@ -60,11 +60,11 @@ def _answer(session: Session, cnic: str) -> StatusAnswer:
     return StatusAnswer(found=True, stage=household.status, since=household.updated_at)
 
 
-def lookup_status(session: Session, cnic: str, *, ip: str | None = None) -> StatusAnswer:
+def lookup_status(session: Session, ctx: ServiceContext, cnic: str, *, ip: str | None = None) -> StatusAnswer:
     answer = _answer(session, cnic)
+    key = ctx.hash_key
     session.connection().execute(_AUDIT, {
-        "at": utcnow(), "action": "status_lookup", "cnic_hash": keyed_hash(cnic), "cnic_masked": mask_cnic(cnic),
-        "ip_hash": keyed_hash(ip), "outcome": answer.stage or "not_found",
+        "at": ctx.now(), "action": "status_lookup", "cnic_hash": keyed_hash(key, cnic), "cnic_masked": mask_cnic(cnic),
+        "ip_hash": keyed_hash(key, ip), "outcome": answer.stage or "not_found",
     })
-    session.commit()
     return answer

@@ -9,8 +9,8 @@ from ..domain.household_status import HouseholdStatus
 from ..domain.passwords import password_problem
 from ..domain.roles import AREA_BOUND_ROLES, Role
 from ..models import Area, Household, HouseholdStatusChange, User
-from ..models.base import utcnow
 from . import audit
+from .context import ServiceContext
 from .credentials import hash_password
 
 
@@ -20,6 +20,7 @@ class UserInputError(ValueError):
 
 def create_user(
     session: Session,
+    ctx: ServiceContext,
     *,
     role: str,
     cnic: str,
@@ -41,10 +42,10 @@ def create_user(
         cnic=cnic,
         full_name=name.strip(),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, fast=ctx.fast_password_hash),
         area=area,
         mobile=mobile,
-        mobile_verified_at=utcnow(),  # accounts made by an operator need no OTP
+        mobile_verified_at=ctx.now(),  # accounts made by an operator need no OTP
     )
     if role == Role.CITIZEN:
         user.household = Household(head_cnic=cnic, status=HouseholdStatus.REGISTERED, area=area)
@@ -56,6 +57,5 @@ def create_user(
                 household_id=user.household.id, to_status=HouseholdStatus.REGISTERED, reason="account created"
             )
         )
-    audit.record(session, "user.create", cnic=cnic, outcome=str(role))
-    session.commit()
+    audit.record(session, ctx, "user.create", cnic=cnic, outcome=str(role))
     return user

@@ -1,67 +1,41 @@
-"""What each answer of the questionnaire's choice lists is called, in the user's language."""
+"""The questionnaire in the user's language: questions, choices and problems, translated from the catalogue's
+English msgids when a page is rendered."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from ..domain import questionnaire as q
+from ..domain.catalogue import CATALOGUE, SECTION_TITLES, Catalogue, ChoiceList
 
-LABELS = {
-    "relation": {"head": _l("Head of household"), "spouse": _l("Wife / husband"), "son": _l("Son"),
-                 "daughter": _l("Daughter"), "father": _l("Father"), "mother": _l("Mother"), "brother": _l("Brother"),
-                 "sister": _l("Sister"), "grandchild": _l("Grandchild"), "son_in_law": _l("Son-in-law"),
-                 "daughter_in_law": _l("Daughter-in-law"), "other_relative": _l("Other relative"),
-                 "non_relative": _l("Not related")},
-    "sex": {"male": _l("Male"), "female": _l("Female"), "transgender": _l("Transgender")},
-    "marital_status": {"never_married": _l("Never married"), "married": _l("Married"), "widowed": _l("Widowed"),
-                       "divorced": _l("Divorced"), "separated": _l("Separated")},
-    "disability": {"none": _l("None"), "upper_limb": _l("Arm or hand"), "lower_limb": _l("Leg or foot"),
-                   "visual": _l("Seeing"), "hearing": _l("Hearing"), "speech": _l("Speaking"),
-                   "mental": _l("Mental or learning")},
-    "education": {"none": _l("No schooling"), "primary": _l("Primary (5 classes)"), "middle": _l("Middle (8 classes)"),
-                  "matric": _l("Matric"), "intermediate": _l("Intermediate"), "graduate": _l("Graduate"),
-                  "postgraduate": _l("Postgraduate"), "religious": _l("Religious education only")},
-    "employment": {"employed": _l("Salaried job"), "self_employed": _l("Own work or business"),
-                   "daily_wage": _l("Daily wage labour"), "unemployed": _l("Looking for work"),
-                   "student": _l("Student"), "housework": _l("Housework"), "retired": _l("Retired"),
-                   "unable": _l("Unable to work")},
-    "tenure": {"owned": _l("Owned"), "rented": _l("Rented"), "rent_free": _l("Living free of rent"), "other": _l("Other")},
-    "roof": {"rcc": _l("Concrete (RCC)"), "iron_sheet": _l("Iron or cement sheets"), "wood_bamboo": _l("Wood or bamboo"),
-             "thatch_mud": _l("Straw, thatch or mud"), "other": _l("Other")},
-    "walls": {"burnt_brick": _l("Baked bricks or blocks"), "mud_brick": _l("Mud bricks or mud"), "stone": _l("Stone"),
-              "wood_bamboo": _l("Wood or bamboo"), "other": _l("Other")},
-    "toilet": {"flush_sewer": _l("Flush, to a sewer"), "flush_pit": _l("Flush, to a pit or tank"),
-               "dry_pit": _l("Dry pit latrine"), "shared": _l("Shared with other households"),
-               "none": _l("No toilet")},
-    "water": {"piped": _l("Tap water"), "hand_pump": _l("Hand pump"), "motor_pump": _l("Motor pump"), "well": _l("Well"),
-              "tanker": _l("Tanker"), "river_pond": _l("River, canal or pond"), "bottled": _l("Bottled or filtered water")},
-    "electricity": {"grid": _l("Electricity from the grid"), "solar": _l("Solar"), "none": _l("No electricity")},
-    "cooking_fuel": {"gas_pipeline": _l("Piped gas"), "lpg": _l("LPG cylinder"), "wood": _l("Wood"),
-                     "dung_crop": _l("Dung cakes or crop waste"), "kerosene": _l("Kerosene"), "electricity": _l("Electricity")},
-    "main_income_source": {"wages": _l("Daily or weekly wages"), "salary": _l("Monthly salary"),
-                           "agriculture": _l("Farming"), "livestock": _l("Livestock"), "business": _l("Own business or shop"),
-                           "remittances": _l("Money from relatives abroad or in cities"), "pension": _l("Pension"),
-                           "support": _l("Government or charity support"), "none": _l("No income")},
-    "assets": {"fridge": _l("Refrigerator"), "tv": _l("Television"), "washing_machine": _l("Washing machine"),
-               "air_conditioner": _l("Air conditioner"), "motorcycle": _l("Motorcycle"), "car": _l("Car"),
-               "computer": _l("Computer or laptop"), "smartphone": _l("Smartphone")},
-}
-KEYS = {"relation": q.RELATIONS, "sex": q.SEXES, "marital_status": q.MARITAL, "disability": q.DISABILITIES,
-        "education": q.EDUCATION, "employment": q.EMPLOYMENT, "tenure": q.TENURE, "roof": q.ROOF, "walls": q.WALLS,
-        "toilet": q.TOILET, "water": q.WATER, "electricity": q.ELECTRICITY, "cooking_fuel": q.COOKING_FUEL,
-        "main_income_source": q.INCOME_SOURCES, "assets": q.ASSETS}
 CHOOSE = _l("Choose")
 
 
-def choices(name: str, *, blank: bool = True) -> list[SelectChoice]:
-    options = [SelectChoice(key, LABELS[name][key]) for key in KEYS[name]]
+def _choice_list(name: str, catalogue: Catalogue) -> ChoiceList | None:
+    """A choice list by its name, or the list of the question with that key or field name."""
+    if name in catalogue.choice_lists:
+        return catalogue.choice_lists[name]
+    question = catalogue.get(name) or next((q for q in catalogue if q.field_name == name and q.choices), None)
+    return catalogue.choice_lists.get(question.choices) if question is not None and question.choices else None
+
+
+def choices(name: str, *, blank: bool = True, catalogue: Catalogue = CATALOGUE) -> list[SelectChoice]:
+    options = [SelectChoice(c.key, _l(c.label)) for c in catalogue.choice_lists[name].choices]
     return ([SelectChoice("", CHOOSE)] if blank else []) + options
 
 
-def label_of(name: str, key) -> str:
+def label_of(name: str, key, catalogue: Catalogue = CATALOGUE) -> str:
+    """What the answer `key` of a choice list (or of the question `name`) is called in the user's language."""
     if key is None or key == "":
         return ""
-    return str(LABELS.get(name, {}).get(key, key))
+    found = _choice_list(name, catalogue)
+    label = found.label(key) if found is not None else None
+    return _(label) if label else str(key)
+
+
+def section_title(section: str) -> str:
+    return _(SECTION_TITLES[section])
+
 
 PROBLEMS = {
     "not_saved": _l("This section has not been saved yet."),

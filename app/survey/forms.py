@@ -1,4 +1,5 @@
-"""Forms of the questionnaire's sections. Numbers and dates accept Urdu digits; every message is translated."""
+"""Forms of the questionnaire's sections, made from the question catalogue. Numbers and dates accept Urdu digits;
+every message is translated."""
 from __future__ import annotations
 
 import re
@@ -11,8 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..domain.catalogue import CATALOGUE, MAX_AGE, Catalogue, Question, QuestionType
 from ..domain.numerals import to_latin_digits
-from ..domain.questionnaire import MAX_AGE
+from ..domain.questionnaire import age_on
 from ..forms_common import CnicField, strip_filter
 from .choices import choices
 
@@ -131,12 +133,15 @@ class YesNoField(RadioField):
 
 
 class ChoiceField(SelectField):
-    def __init__(self, label=None, validators=None, *, options=None, **kwargs):
-        super().__init__(label, validators, choices=choices(options), validate_choice=False, **kwargs)
-        self.options = options
+    """One answer from a choice list of the catalogue, offered in a select with a blank "Choose" first."""
+
+    def __init__(self, label=None, validators=None, *, options=None, required=False, catalogue=CATALOGUE, **kwargs):
+        super().__init__(label, validators, choices=choices(options, catalogue=catalogue), validate_choice=False,
+                         **kwargs)
+        self.options, self.answer_required = options, required
 
     def pre_validate(self, form):
-        keys = [c.value for c in self.choices]
+        keys = [c.value for c in self.choices if c.value or not self.answer_required]
         if self.data not in keys:
             raise ValidationError(REQUIRED)
 
@@ -145,8 +150,10 @@ class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, validators=None, *, options=None, **kwargs):
-        super().__init__(label, validators, choices=choices(options, blank=False), validate_choice=False, **kwargs)
+    def __init__(self, label=None, validators=None, *, options=None, catalogue=CATALOGUE, **kwargs):
+        super().__init__(label, validators, choices=choices(options, blank=False, catalogue=catalogue),
+                         validate_choice=False, **kwargs)
+        self.options = options
 
     def pre_validate(self, form):
         keys = {c.value for c in self.choices}
@@ -157,86 +164,117 @@ def required():
     return [InputRequired(message=REQUIRED)]
 
 
-class ConsentForm(VersionedForm):
-    consent_given = YesNoField(_l("Does the household agree to answer the questions?"), required())
-    tehsil = SelectField(_l("Tehsil"), validate_choice=False)
-    union_council = StringField(_l("Union council"), [Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
-                                filters=[strip_filter], render_kw={"maxlength": 100})
-    village = StringField(_l("Village or mohalla"), [Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
-                          filters=[strip_filter], render_kw={"maxlength": 100})
-    address = TextAreaField(_l("Address"), [Optional(), Length(max=300, message=_l("At most %(max)d characters."))],
-                            filters=[strip_filter], render_kw={"maxlength": 300, "rows": 2})
-    gps_lat = NumberField(_l("Latitude"), decimal=True, minimum=27.5, maximum=34.5)
-    gps_lon = NumberField(_l("Longitude"), decimal=True, minimum=69.0, maximum=75.5)
-    gps_accuracy_m = NumberField(_l("Accuracy in metres"), decimal=True, minimum=0, maximum=100000)
+TOO_LONG = _l("At most %(max)d characters.")
 
+
+def question_field(question: Question, catalogue: Catalogue = CATALOGUE):
+    """The form field that asks `question`, with its label, help, range and messages."""
+    t, label = question.type, _l(question.label)
+    common = {"description": _l(question.help) if question.help else ""}
+    if t == QuestionType.TEXT:
+        message = _l(question.required_message) if question.required_message else REQUIRED
+        validators = [InputRequired(message=message) if question.required else Optional()]
+        render_kw = {"maxlength": question.max_length} if question.max_length else {}
+        if question.max_length:
+            validators.append(Length(max=question.max_length, message=TOO_LONG))
+        if question.multiline:
+            return TextAreaField(label, validators, filters=[strip_filter], render_kw={**render_kw, "rows": 2}, **common)
+        if question.private:
+            render_kw["autocomplete"] = "off"
+        return StringField(label, validators, filters=[strip_filter], render_kw=render_kw, **common)
+    if t == QuestionType.NUMBER:
+        return NumberField(label, required() if question.required else None, decimal=question.decimal,
+                           minimum=question.minimum if question.minimum is not None else 0, maximum=question.maximum,
+                           **common)
+    if t == QuestionType.CHOICE:
+        return ChoiceField(label, options=question.choices, required=question.required, catalogue=catalogue, **common)
+    if t == QuestionType.MULTI_CHOICE:
+        return CheckboxesField(label, options=question.choices, catalogue=catalogue, **common)
+    if t == QuestionType.YES_NO:
+        # A question asked only at some ages is checked by the form (CatalogueForm.validate), not flagged
+        # `required` in the page, where it may be hidden.
+        return YesNoField(label, required() if question.required and not question.relevant else None, **common)
+    if t == QuestionType.DATE:
+        return DateOfBirthField(label, **common)
+    if t == QuestionType.CNIC:
+        return CnicField(label, [Optional()], **common)
+    if t == QuestionType.AREA:
+        return SelectField(label, validate_choice=False, **common)  # the view offers the district's tehsils
+    raise ValueError(f"no field for question type {t}")
+
+
+class CatalogueForm(VersionedForm):
+    """A section's form: one field per question of the catalogue, and the questions' skip rules applied."""
+
+    questions: dict[str, Question] = {}
+
+    def member_age(self) -> int | None:
+        dob, age = getattr(self, "dob", None), getattr(self, "age_years", None)
+        return age_on(dob.data if dob is not None and isinstance(dob.data, date) else None,
+                      age.data if age is not None and isinstance(age.data, int) else None, date.today())
+
+    def validate(self, extra_validators=None):
+        super().validate(extra_validators)
+        if any(q.relevant for q in self.questions.values()):
+            age = self.member_age()
+            for q in self.questions.values():
+                if q.relevant is None:
+                    continue
+                field = self[q.field_name]
+                if not q.relevant.applies(age):
+                    # Not asked at this age: whatever came with the form is dropped, and nothing is missing.
+                    field.errors, field.data = [], None
+                elif q.required and field.data in (None, "", []) and not field.errors:
+                    field.errors = [REQUIRED]
+        return not any(field.errors for field in self)
+
+    def answers(self) -> dict:
+        """The answers as the columns store them (yes/no as True/False); area questions are the view's."""
+        values = {}
+        for q in self.questions.values():
+            if q.type == QuestionType.AREA:
+                continue
+            field = self[q.field_name]
+            value = field.value if isinstance(field, YesNoField) else field.data
+            if value is None and q.column.default is not None:
+                value = q.column.default
+            values[q.column_name] = value
+        return values
+
+
+class ConsentRules:
     def validate_tehsil(self, field):
         if self.consent_given.value and field.data not in {c.value for c in field.choices if c.value}:
             raise ValidationError(_l("Choose the tehsil."))
 
 
-class HousingForm(VersionedForm):
-    tenure = ChoiceField(_l("Is the house owned or rented?"), options="tenure")
-    rooms = NumberField(_l("Number of rooms (without kitchen and bathroom)"), required(), minimum=1, maximum=50)
-    roof = ChoiceField(_l("Roof"), options="roof")
-    walls = ChoiceField(_l("Walls"), options="walls")
-    toilet = ChoiceField(_l("Toilet"), options="toilet")
-    water = ChoiceField(_l("Drinking water"), options="water")
-    electricity = ChoiceField(_l("Electricity"), options="electricity")
-    cooking_fuel = ChoiceField(_l("Cooking fuel"), options="cooking_fuel")
+class MemberRules:
+    def validate(self, extra_validators=None):
+        """A date of birth or an age, besides each question's own rules."""
+        super().validate(extra_validators)
+        if self.dob.data is None and self.age_years.data is None and not self.dob.errors and not self.age_years.errors:
+            self.age_years.errors = [_l("Enter the date of birth, or the age if the date is not known.")]
+        return not any(field.errors for field in self)
 
 
-class AssetsForm(VersionedForm):
-    assets = CheckboxesField(_l("Which of these does the household have?"), options="assets")
-    land_acres = NumberField(_l("Agricultural land (acres)"), decimal=True, minimum=0, maximum=10000)
-    cattle = NumberField(_l("Cows"), minimum=0, maximum=1000)
-    buffalo = NumberField(_l("Buffaloes"), minimum=0, maximum=1000)
-    goats_sheep = NumberField(_l("Goats and sheep"), minimum=0, maximum=5000)
+# Rules that tie two questions of a section together; everything else comes from the catalogue.
+SECTION_RULES = {"consent": ConsentRules, "members": MemberRules}
+FORM_NAMES = {"consent": "ConsentForm", "members": "MemberForm", "housing": "HousingForm", "assets": "AssetsForm",
+              "income": "IncomeForm"}
 
 
-class IncomeForm(VersionedForm):
-    main_income_source = ChoiceField(_l("Main source of income"), options="main_income_source")
-    monthly_income = NumberField(_l("Household income in a month (rupees)"), required(), minimum=0, maximum=10_000_000)
-    has_bank_account = YesNoField(_l("Does anyone have a bank or mobile account?"), required())
-    bisp_beneficiary = YesNoField(_l("Does the household receive BISP (Benazir) support?"), required())
-    receives_remittances = YesNoField(_l("Does the household receive money from relatives elsewhere?"), required())
+def section_form(section: str, catalogue: Catalogue = CATALOGUE) -> type[CatalogueForm]:
+    """The form class of a section, its fields in the catalogue's order."""
+    questions = catalogue.section(section)
+    attrs = {q.field_name: question_field(q, catalogue) for q in questions}
+    attrs["questions"] = {q.field_name: q for q in questions}
+    bases = (SECTION_RULES[section], CatalogueForm) if section in SECTION_RULES else (CatalogueForm,)
+    return type(FORM_NAMES.get(section, f"{section.title()}Form"), bases, attrs)
 
 
-class MemberForm(VersionedForm):
-    name = StringField(_l("Name"), [InputRequired(message=_l("Enter the name.")), Length(max=100, message=_l("At most %(max)d characters."))],
-                       filters=[strip_filter], render_kw={"maxlength": 100, "autocomplete": "off"})
-    relation = ChoiceField(_l("Relation to the head"), options="relation")
-    sex = ChoiceField(_l("Sex"), options="sex")
-    dob = DateOfBirthField(_l("Date of birth"))
-    age_years = NumberField(_l("Age in years (if the date of birth is not known)"), minimum=0, maximum=MAX_AGE)
-    cnic = CnicField(_l("CNIC or B-form number (if any)"), [Optional()])
-    marital_status = ChoiceField(_l("Marital status"), options="marital_status")
-    disability = ChoiceField(_l("Disability"), options="disability")
-    chronic_illness = YesNoField(_l("Long-term illness?"), required())
-    can_read = YesNoField(_l("Can read a simple sentence?"), required())
-    education = ChoiceField(_l("Highest education"), options="education")
-    enrolled = YesNoField(_l("Goes to school or college now?"))
-    occupation = StringField(_l("Occupation"), [Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
-                             filters=[strip_filter], render_kw={"maxlength": 100})
-    employment = ChoiceField(_l("Work status"), options="employment")
-    monthly_income = NumberField(_l("Own income in a month (rupees)"), minimum=0, maximum=10_000_000)
-
-
-def _member_validate(self, extra_validators=None):
-    """Skip logic: marital status from age 10, enrolment for ages 4 to 16; a date of birth or an age."""
-    from ..domain.questionnaire import age_on, asks_enrolment, asks_marital_status
-
-    super(MemberForm, self).validate(extra_validators)
-    age = age_on(self.dob.data, self.age_years.data, date.today())
-    if not asks_marital_status(age):
-        self.marital_status.errors, self.marital_status.data = [], None
-    if not asks_enrolment(age):
-        self.enrolled.errors, self.enrolled.data = [], None
-    elif self.enrolled.data not in ("yes", "no"):
-        self.enrolled.errors = [REQUIRED]
-    if self.dob.data is None and self.age_years.data is None and not self.dob.errors and not self.age_years.errors:
-        self.age_years.errors = [_l("Enter the date of birth, or the age if the date is not known.")]
-    return not any(field.errors for field in self)
-
-
-MemberForm.validate = _member_validate
+ConsentForm = section_form("consent")
+MemberForm = section_form("members")
+HousingForm = section_form("housing")
+AssetsForm = section_form("assets")
+IncomeForm = section_form("income")
+SECTION_FORMS = {"consent": ConsentForm, "housing": HousingForm, "assets": AssetsForm, "income": IncomeForm}

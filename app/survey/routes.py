@@ -1,28 +1,25 @@
 """Views of the questionnaire: each parses the form, calls one service, renders the section."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..area_choices import district_of, tehsil_choices
-from ..domain.questionnaire import MARITAL_MIN_AGE, SCHOOL_AGES, SECTIONS, age_on
+from ..domain.questionnaire import SECTIONS
 from ..domain.roles import Role
 from ..extensions import db
-from ..i18n import current_language
 from ..idempotency import idempotent, new_key
 from ..models import Area, Household, HouseholdMember
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services import audit
 from ..services import questionnaire as service
+from ..unit_of_work import service_context
 from . import bp
-from .choices import label_of, problem_text
-from .forms import AssetsForm, ConsentForm, HousingForm, IncomeForm, MemberForm, YesNoField
+from .answers import members_summary, summary
+from .choices import label_of, problem_text, section_title
+from .forms import SECTION_FORMS, MemberForm
 
-SECTION_FORMS = {"consent": ConsentForm, "housing": HousingForm, "assets": AssetsForm, "income": IncomeForm}
 ROLES_BY_BLUEPRINT = {"enumerator_survey": (Role.ENUMERATOR, Role.ADMIN), "citizen_survey": (Role.CITIZEN,)}
 
 
@@ -30,19 +27,11 @@ def _url(endpoint: str, **values) -> str:
     return url_for(f"{request.blueprint}.{endpoint}", **values)
 
 
-SKIP_RULES = {"marital_min": MARITAL_MIN_AGE, "school_min": SCHOOL_AGES.start, "school_max": SCHOOL_AGES.stop - 1}
-
-
 @bp.context_processor
 def survey_helpers() -> dict:
     """Only for the questionnaire's own pages (both doors), not for every page of the portal."""
-    return {"member_age": _member_age, "rules": SKIP_RULES, "survey_url": _url, "label_of": label_of,
-            "problem_text": problem_text, "SECTIONS": SECTIONS}
-
-
-def _member_age(form) -> int | None:
-    return age_on(form.dob.data if isinstance(form.dob.data, date) else None, form.age_years.data
-                  if isinstance(form.age_years.data, int) else None, date.today())
+    return {"survey_url": _url, "label_of": label_of, "problem_text": problem_text, "SECTIONS": SECTIONS,
+            "section_title": section_title}
 
 
 def _household(household_id: int) -> Household:
@@ -51,9 +40,9 @@ def _household(household_id: int) -> Household:
         abort(403)
     household = db.session.get(Household, household_id)
     if household is None or not service.may_open(db.session, current_user, household):
-        audit.record(db.session, "household.denied", actor_id=current_user.id,
+        # Committed with the 404 answer (see app.unit_of_work).
+        audit.record(db.session, service_context(), "household.denied", actor_id=current_user.id,
                      cnic=household.head_cnic if household else None, outcome=str(household_id))
-        db.session.commit()
         abort(404)
     return household
 
@@ -106,17 +95,13 @@ def section(household_id: int, section: str):
     if not form.validate():
         return render_page("survey/section.html", "section_form", status=422,
                            **_context(household, section, form=form))
-    result = service.save_section(db.session, household, section, _values(section, form), expected_version=form.expected_version(),
-                                  actor=current_user)
+    result = service.save_section(db.session, service_context(), household, section, _values(section, form),
+                                  expected_version=form.expected_version(), actor=current_user)
     return _after_save(result, household, section, form)
 
 
 def _values(section: str, form) -> dict:
-    data = {name: getattr(form, name).data for name in service.SECTION_FIELDS[section] if hasattr(form, name)}
-    for name in data:
-        field = getattr(form, name)
-        if isinstance(field, YesNoField):
-            data[name] = field.value
+    data = form.answers()
     if section == "consent":
         area = db.session.query(Area).filter_by(code=form.tehsil.data).first() if form.tehsil.data else None
         data["area_id"] = area.id if area is not None else None
@@ -181,17 +166,13 @@ def members(household_id: int):
     if not form.validate():
         return render_page("survey/members.html", "member_form", status=422,
                            **_context(household, "members", form=form, editing=None))
-    result = service.save_member(db.session, household, None, _member_values(form),
+    result = service.save_member(db.session, service_context(), household, None, _member_values(form),
                                  expected_version=form.expected_version(), actor=current_user)
     return _after_member(result, household, form)
 
 
 def _member_values(form: MemberForm) -> dict:
-    values = {name: getattr(form, name).data for name in service.MEMBER_FIELDS}
-    for name in ("chronic_illness", "can_read", "enrolled"):
-        values[name] = getattr(form, name).value
-    values["chronic_illness"] = bool(values["chronic_illness"])
-    return values
+    return form.answers()
 
 
 def _after_member(result, household: Household, form):
@@ -227,7 +208,7 @@ def member(household_id: int, member_id: int):
     if not form.validate():
         return render_page("survey/members.html", "member_form", status=422,
                            **_context(household, "members", form=form, editing=existing))
-    result = service.save_member(db.session, household, member_id, _member_values(form),
+    result = service.save_member(db.session, service_context(), household, member_id, _member_values(form),
                                  expected_version=form.expected_version(), actor=current_user)
     return _after_member(result, household, form)
 
@@ -238,38 +219,12 @@ def member(household_id: int, member_id: int):
 def remove_member(household_id: int, member_id: int):
     household = _household(household_id)
     form = MemberForm()
-    result = service.remove_member(db.session, household, member_id, expected_version=form.expected_version(),
-                                   actor=current_user)
+    result = service.remove_member(db.session, service_context(), household, member_id,
+                                   expected_version=form.expected_version(), actor=current_user)
     return _after_member(result, household, form)
 
 
 # --- review and submit ---------------------------------------------------------------------------
-
-
-def _answer_text(field) -> str:
-    """An answer as the summary shows it: the label of a choice, Yes or No, a list, or the value."""
-    kind = type(field).__name__
-    if kind == "ChoiceField":
-        return label_of(field.options, field.data)
-    if kind == "YesNoField":
-        return {"yes": _("Yes"), "no": _("No")}.get(field.data, "")
-    if kind == "CheckboxesField":
-        separator = "، " if current_language() == "ur" else ", "
-        return separator.join(label_of("assets", key) for key in (field.data or []))
-    return "" if field.data is None else str(field.data)
-
-
-def _summary(household: Household) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every answer, section by section, for the review page."""
-    sections = []
-    for name, form_class in SECTION_FORMS.items():
-        form = form_class(obj=household, formdata=None, meta={"csrf": False})
-        rows = [(field.label.text, _answer_text(field)) for field in form
-                if field.type not in ("HiddenField", "CSRFTokenField") and field.name != "tehsil"]
-        if name == "consent" and household.area is not None:
-            rows.insert(1, (_("Tehsil"), household.area.name(current_language())))
-        sections.append((name, rows))
-    return sections
 
 
 def review(household_id: int):
@@ -277,12 +232,15 @@ def review(household_id: int):
     form = MemberForm(formdata=None) if request.method == "GET" else MemberForm()
     if request.method == "GET":
         return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household),
-                                                            summary=_summary(household)))
-    result = service.submit(db.session, household, expected_version=form.expected_version(), actor=current_user)
+                                                            summary=summary(household),
+                                                            members_summary=members_summary(household)))
+    result = service.submit(db.session, service_context(), household, expected_version=form.expected_version(),
+                            actor=current_user)
     if result.ok:
         target = url_for("enumerator.home") if current_user.role != Role.CITIZEN else url_for("public.me")
         return htmx_redirect(target) if wants_fragment() else redirect(target)
     if result.reason == "conflict":
         return redirect(_url("section", household_id=household.id, section="review"))
     return render_page("survey/review.html", status=422, **_context(household, "review", form=_fresh(form, household),
-                                                                    summary=_summary(household)))
+                                                                    summary=summary(household),
+                                                                    members_summary=members_summary(household)))

@@ -42,9 +42,11 @@ def _overdue(db, count, now):
 
 
 def _escalate(app, db, now):
-    key = audit_key(app.config["SECRET_KEY"])
+    from app.services.context import ServiceContext
+
+    ctx = ServiceContext.from_config(app.config)
     with counting_statements(db) as statements:
-        result = escalate_overdue(db, now, hash_key=key)
+        result = escalate_overdue(db, ctx, now)
         db.commit()
     return result, len(statements)
 
@@ -83,7 +85,7 @@ def test_escalation_runs_the_same_statements_for_ten_or_two_hundred_overdue_comp
     with app.app_context():
         for entry in entries[:20]:
             cnic = db.scalars(select(Complaint.cnic).where(Complaint.tracking_no == entry.outcome)).one()
-            assert entry.cnic_hash == keyed_hash(cnic)
+            assert entry.cnic_hash == keyed_hash(audit_key(app.config["SECRET_KEY"]), cnic)
             assert entry.cnic_masked == f"{cnic[:5]}-*****{cnic[11:13]}-{cnic[14]}"
     (again, _), _ = _escalate(app, db, later + timedelta(minutes=15))
     assert again == 0  # each complaint once
