@@ -49,6 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_unit_of_work(app)
 
+    from .services.summaries import listen as keep_summaries
+
+    keep_summaries()
+
     from .i18n import current_language, select_locale, text_direction
 
     babel.init_app(app, locale_selector=select_locale)

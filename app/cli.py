@@ -171,6 +171,20 @@ def init_cli(app: Flask) -> None:
         if job.state == "done":
             click.echo(f"escalated: {job.result['escalated']}, closed: {job.result['closed']}")
 
+    @app.cli.group()
+    def summaries() -> None:
+        """The summary counts that home pages and dashboards read."""
+
+    @summaries.command("rebuild")
+    def summaries_rebuild() -> None:
+        """Count households, users and complaints again from the tables, set-based (after a bulk load, or to
+        repair counts that a bulk statement bypassed)."""
+        from .services.summaries import rebuild_summaries
+
+        with unit_of_work(db.session) as session:
+            rebuild_summaries(session)
+        click.echo("summaries rebuilt")
+
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
     @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")

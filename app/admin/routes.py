@@ -1,13 +1,14 @@
 """The administrator's home: households by state, users by role, the latest audit entries."""
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..auth.sessions import role_required
 from ..domain.roles import Role
 from ..extensions import db
-from ..rendering import render_page
-from ..services.overview import households_by_status, recent_audit, users_by_role
+from ..rendering import render_page, wants_fragment
+from ..services.overview import audit_page, households_by_status, users_by_role
 from . import bp
 
 
@@ -93,11 +94,15 @@ SECTION_NAMES = {"consent": _l("Consent and location"), "housing": _l("Housing")
 @bp.get("/")
 @role_required(Role.ADMIN)
 def home():
+    page = audit_page(db.session, request.args.get("cursor") or None)
+    whole = not wants_fragment()  # htmx swapping the audit block needs no counts
     return render_page(
         "admin/home.html",
-        counts=households_by_status(db.session),
-        roles=users_by_role(db.session),
-        audit_entries=recent_audit(db.session),
+        "audit",
+        counts=households_by_status(db.session) if whole else {},
+        roles=users_by_role(db.session) if whole else {},
+        audit_entries=page.rows,
+        page=page,
         action_labels=AUDIT_ACTIONS,
         outcome_label=outcome_label,
     )

@@ -6,6 +6,7 @@ from .household import Household, HouseholdMember, HouseholdRevision, HouseholdS
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
 from .messaging import OtpChallenge, SmsMessage
+from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, User
 
 __all__ = [
@@ -13,14 +14,19 @@ __all__ = [
     "AuditEntry",
     "BackgroundJob",
     "Complaint",
+    "ComplaintCount",
     "ComplaintEvent",
+    "ComplaintResolveTime",
     "Household",
+    "HouseholdCount",
     "HouseholdMember",
     "HouseholdRevision",
     "HouseholdStatusChange",
     "IdempotentRequest",
     "LoginSession",
+    "OpenComplaintDeadline",
     "OtpChallenge",
     "SmsMessage",
     "User",
+    "UserCount",
 ]

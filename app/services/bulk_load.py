@@ -31,7 +31,9 @@ from ..domain import questionnaire as q
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, QuestionType
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
+from .area_tree import area_tree
 from .questionnaire import MEMBER_FIELDS, SECTION_FIELDS
+from .summaries import apply_deltas, bulk_deltas
 
 # An account that cannot sign in until its holder sets a password (the forgot-password flow): argon2 never
 # produces this string, so every password check against it fails.
@@ -209,13 +211,6 @@ def _batches(rows: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def refresh_summaries_for_loaded_areas(session: Session, area_ids: set[int]) -> None:
-    """The summary tables (counts by area and state) catch up with a batch, in the batch's transaction.
-
-    Left empty here: the summaries helper calls its refresh for `area_ids` from this one place.
-    """
-
-
 class _Writer:
     """Writes checked rows a batch at a time; the SQL is shared by both databases, only filling a table differs."""
 
@@ -239,6 +234,9 @@ class _Writer:
         household_ids = next_ids(self.session, Household.__table__, len(rows))
         for row, household_id in zip(rows, household_ids):
             row.answers["id"] = household_id  # rides on the row to the members, history and account
+        tree = area_tree(session, must_have=next((r.area_id for r in rows if r.area_id is not None), None))
+        for row in rows:
+            row.answers["district_id"] = tree.district_of(row.area_id)  # the lists' index leads with it
         inserted = self._insert_households(rows)
         new_rows = [row for row in rows if row.answers["id"] in inserted]
         report.already_loaded += len(rows) - len(new_rows)
@@ -273,10 +271,13 @@ class _Writer:
         write_rows(session, HouseholdStatusChange.__table__, history)
         write_rows(session, HouseholdRevision.__table__, revisions)
         report.members += len(members)
+        accounts_before = report.accounts
         if accounts:
             self._insert_accounts(accounts, report)
-        # Summary tables: refresh the counts of the areas this batch touched, in the same transaction.
-        refresh_summaries_for_loaded_areas(session, {r.answers["area_id"] for r in new_rows} - {None})
+        # The summary counts follow in the batch's own transaction, as the ORM's listeners do for one household.
+        apply_deltas(session.connection(), bulk_deltas(
+            households=((r.area_id, str(r.status)) for r in new_rows),
+            users=[Role.CITIZEN.value] * (report.accounts - accounts_before)))
 
     def _insert_households(self, rows: list[HouseholdRow]) -> set[int]:
         """Stage the batch, insert the households whose key is new; the ids that went in."""

@@ -15,6 +15,7 @@ from ..models import Area, Household, User
 from .areas import find_area
 from .bulk_load import HouseholdRow, LoadReport, load_households, next_ids, write_rows
 from .context import ServiceContext
+from .summaries import apply_deltas, bulk_deltas
 from .users import create_user
 
 DEMO_PASSWORD = "Punjab-Demo-2026"
@@ -181,4 +182,5 @@ def seed_demo_complaints(session: Session, count: int, *, now: datetime, first_k
                            "to_state": state, "at": filed + timedelta(days=1)})
     write_rows(session, Complaint.__table__, complaints)
     write_rows(session, ComplaintEvent.__table__, events)
+    apply_deltas(session.connection(), bulk_deltas(complaints=complaints))  # the dashboard's counts, same transaction
     return len(complaints)
