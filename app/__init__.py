@@ -49,6 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_unit_of_work(app)
 
+    from .services.summaries import listen as keep_summaries
+
+    keep_summaries()
+
     from .i18n import current_language, select_locale, text_direction
 
     babel.init_app(app, locale_selector=select_locale)
@@ -92,8 +96,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_errors(app)
 
     from .cli import init_cli
+    from .jobs import init_jobs
 
     init_cli(app)
+    init_jobs(app)
 
     if app.config["PROXY_FIX_X_FOR"]:
         # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For.

@@ -1,4 +1,4 @@
-"""Operator commands: seed, seed-demo, create-user, escalate, clean-up, and `translate` around pybabel.
+"""Operator commands: seed, seed-demo, create-user, escalate and clean-up (as jobs), and `translate`.
 Each command that changes data is one unit of work: all of it is committed, or none (app.unit_of_work)."""
 from __future__ import annotations
 
@@ -26,14 +26,19 @@ def init_cli(app: Flask) -> None:
         click.echo(f"areas: {added} added, {updated} updated")
 
     @app.cli.command("seed-demo")
-    @click.option("--households", default=50, show_default=True, type=click.IntRange(0, 1_000_000))
+    @click.option("--households", default=50, show_default=True, type=click.IntRange(0, 9_999_999),
+                  help="Demo households demo-0000001 … demo-N exist afterwards: a second run adds only those missing.")
     def seed_demo(households: int) -> None:
-        """Demo accounts (one per role) and households in every state."""
+        """Demo accounts (one per role) and households in every state, through the bulk loader."""
+        from .models.base import utcnow
         from .services.areas import load_areas
+        from .services.credentials import hash_password
         from .services.demo import (
             DEMO_ACCOUNTS,
             DEMO_PASSWORD,
+            demo_key,
             ensure_demo_accounts,
+            missing_demo_numbers,
             seed_demo_complaints,
             seed_demo_households,
         )
@@ -41,12 +46,84 @@ def init_cli(app: Flask) -> None:
         with unit_of_work(db.session) as session:
             load_areas(session)
             ensure_demo_accounts(session, service_context())
-            made = seed_demo_households(session, households)
-            complaints = seed_demo_complaints(session, max(households // 5, 6) if households else 0)
-        click.echo(f"households: {made} added")
+        numbers = missing_demo_numbers(db.session, households)
+        now = utcnow()
+        demo_hash = hash_password(DEMO_PASSWORD, fast=service_context().fast_password_hash)
+        report = _load_with_progress(len(numbers), lambda on_batch: seed_demo_households(
+            db.session, numbers, now=now, password_hash=demo_hash, on_batch=on_batch))
+        _echo_report(report)
+        count = max(report.households // 5, 6) if report.households else 0
+        with unit_of_work(db.session) as session:
+            complaints = seed_demo_complaints(session, count, now=now, first_key=demo_key(numbers.start))
         click.echo(f"complaints: {complaints} added")
         for role, cnic, name, area in DEMO_ACCOUNTS:
             click.echo(f"  {role:<10} {cnic}  {DEMO_PASSWORD}  {name}{'  (' + area + ')' if area else ''}")
+
+    @app.cli.group("import")
+    def import_group() -> None:
+        """Bulk imports from files."""
+
+    @import_group.command("households")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000))
+    @click.option("--rejected", type=click.Path(dir_okay=False, writable=True), default=None,
+                  help="Also write the refused rows' line, key and reason to this CSV file, for the clerk to fix.")
+    def import_households(file: str, batch_size: int, rejected: str | None) -> None:
+        """Load households from a CSV file (columns in the README, "Importing households").
+
+        Rows that break a rule are listed with their line and not loaded; the rest load. Each batch is committed
+        as it is written; running the same file again adds nothing (households are keyed by the `key` column).
+        Imported accounts have no password: the citizen sets one with "forgot password".
+        """
+        from pathlib import Path
+
+        from .models.base import utcnow
+        from .services.bulk_load import load_households
+        from .services.household_csv import ImportFileError, area_codes, read_households
+
+        path = Path(file)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows_in_file = max(sum(1 for _ in handle) - 1, 0)  # lines, for the progress bar
+        now = utcnow()
+        areas = area_codes(db.session)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            try:
+                rows = read_households(handle, areas, source=path.name, today=now.date())
+                report = _load_with_progress(rows_in_file, lambda on_batch: load_households(
+                    db.session, rows, now=now, batch_size=batch_size, on_batch=on_batch))
+            except ImportFileError as error:
+                raise click.ClickException(f"{path.name}: {error}") from None
+        _echo_report(report)
+        if rejected:
+            import csv
+
+            with open(rejected, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["line", "key", "reason"])
+                writer.writerows((r.line, r.key, r.reason) for r in [*report.rejected, *report.account_clashes])
+        if report.rejected:
+            raise SystemExit(1)  # the good rows are loaded; the status tells a script that some need fixing
+
+    def _load_with_progress(length: int, load):
+        """Run `load(on_batch)` with a progress bar; each batch is committed once written (the load is
+        idempotent, so a run cut short is finished by running it again)."""
+        with click.progressbar(length=length, label="households", file=sys.stderr) as bar:
+            def on_batch(report, rows_in_batch: int) -> None:
+                db.session.commit()
+                bar.update(rows_in_batch)
+
+            report = load(on_batch)
+        db.session.commit()
+        return report
+
+    def _echo_report(report) -> None:
+        click.echo(f"households: {report.households} added, {report.already_loaded} already there, "
+                   f"{len(report.rejected)} refused; members: {report.members}; accounts: {report.accounts}")
+        for rejection in report.rejected:
+            click.echo(f"  line {rejection.line}{' (' + rejection.key + ')' if rejection.key else ''}: "
+                       f"{rejection.reason}")
+        for clash in report.account_clashes:
+            click.echo(f"  line {clash.line}: {clash.reason}")
 
     @app.cli.command("create-user")
     @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
@@ -80,25 +157,49 @@ def init_cli(app: Flask) -> None:
         click.echo(f"created {user.role} {user.cnic} ({user.full_name}){' in ' + found.name_en if found else ''}")
 
     @app.cli.command("escalate")
-    def escalate_command() -> None:
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def escalate_command(wait: bool) -> None:
         """Escalate complaints past their deadline to a supervisor of the district (or an admin), and close
-        resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes)."""
-        from .services.complaints import escalate_overdue
+        resolved ones whose 7 days for reopening have passed. Safe to run repeatedly (e.g. every 15 minutes).
+        Runs as a background job: inline without REDIS_URL, else on a worker."""
+        from .jobs import enqueue
+        from .jobs.cli import report
 
         with unit_of_work(db.session) as session:
-            escalated, closed = escalate_overdue(session, service_context())
-        click.echo(f"escalated: {escalated}, closed: {closed}")
+            job = enqueue(session, "complaints.escalate")
+        job = report(job, wait=wait)  # without Redis it ran once the unit of work committed
+        if job.state == "done":
+            click.echo(f"escalated: {job.result['escalated']}, closed: {job.result['closed']}")
+
+    @app.cli.group()
+    def summaries() -> None:
+        """The summary counts that home pages and dashboards read."""
+
+    @summaries.command("rebuild")
+    def summaries_rebuild() -> None:
+        """Count households, users and complaints again from the tables, set-based (after a bulk load, or to
+        repair counts that a bulk statement bypassed)."""
+        from .services.summaries import rebuild_summaries
+
+        with unit_of_work(db.session) as session:
+            rebuild_summaries(session)
+        click.echo("summaries rebuilt")
 
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
-    def clean_up_command(replay_days: int) -> None:
-        """Delete old replay keys, expired one-time codes and long-closed sessions (run daily)."""
-        from .services.housekeeping import clean_up
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def clean_up_command(replay_days: int, wait: bool) -> None:
+        """Delete old replay keys, expired one-time codes, long-closed sessions and finished jobs (run daily).
+        Runs as a background job: inline without REDIS_URL, else on a worker."""
+        from .jobs import enqueue
+        from .jobs.cli import report
 
         with unit_of_work(db.session) as session:
-            removed = clean_up(session, now=service_context().now(), replay_days=replay_days)
-        for what, count in removed.items():
-            click.echo(f"{what}: {count} removed")
+            job = enqueue(session, "housekeeping.clean_up", replay_days=replay_days)
+        job = report(job, wait=wait)
+        if job.state == "done":
+            for what, count in job.result.items():
+                click.echo(f"{what}: {count} removed")
 
     @app.cli.group()
     def translate() -> None:

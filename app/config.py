@@ -43,6 +43,14 @@ def from_environment() -> dict:
         "DATABASE_READ_URL": os.environ.get("DATABASE_READ_URL", "").strip(),
         "REDIS_URL": redis_url,
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
+        "SMS_MAX_ATTEMPTS": _int("SMS_MAX_ATTEMPTS", 5),
+        "SMS_RETRY_SECONDS": _int("SMS_RETRY_SECONDS", 30),  # then 60, 120, … (at most an hour)
+        # Background jobs: RQ on REDIS_URL (`flask worker`); without it they run inline after the commit.
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "pser"),
+        "JOB_RETRY_INTERVALS": os.environ.get("JOB_RETRY_INTERVALS", "10,60,300"),
+        "JOB_HEARTBEAT_SECONDS": _int("JOB_HEARTBEAT_SECONDS", 30),
+        "JOB_LOST_AFTER_SECONDS": _int("JOB_LOST_AFTER_SECONDS", 60),
+        "JOB_MAINTENANCE_SECONDS": _int("JOB_MAINTENANCE_SECONDS", 60),
         "STATUS_LOOKUP_LIMIT": os.environ.get("STATUS_LOOKUP_LIMIT", "10 per minute"),
         "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "5 per minute;30 per hour"),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per minute;100 per hour"),

@@ -41,6 +41,7 @@ def app():
             "SECRET_KEY": "test-secret-key-with-enough-length-0123456789",
             "RATELIMIT_STORAGE_URI": "memory://",
             "SMS_BACKEND": "console",
+            "REDIS_URL": "",  # jobs run inline; tests of the RQ path point one runner at Redis themselves
         }
     )
     with app.app_context():

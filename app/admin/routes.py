@@ -1,14 +1,15 @@
 """The administrator's home: households by state, users by role, the latest audit entries."""
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..auth.sessions import role_required
 from ..database import read_session
 from ..domain.roles import Role
-from ..extensions import db  # noqa: F401  (views that write use it; the home reads through read_session)
-from ..rendering import render_page
-from ..services.overview import households_by_status, recent_audit, users_by_role
+from ..extensions import db
+from ..rendering import render_page, wants_fragment
+from ..services.overview import audit_page, households_by_status, users_by_role
 from . import bp
 
 
@@ -42,6 +43,7 @@ AUDIT_ACTIONS = {
     "complaint.contact": _l("Contact details corrected"),
     "complaint.link": _l("Complaints linked"),
     "helpdesk.lookup": _l("Citizen looked up by the helpdesk"),
+    "job.demo": _l("Demonstration job: one item counted"),
 }
 
 AUDIT_OUTCOMES = {
@@ -93,11 +95,32 @@ SECTION_NAMES = {"consent": _l("Consent and location"), "housing": _l("Housing")
 @bp.get("/")
 @role_required(Role.ADMIN)
 def home():
+    reads = read_session()  # a replica's with DATABASE_READ_URL: these figures may lag by a moment
+    page = audit_page(reads, request.args.get("cursor") or None)
+    whole = not wants_fragment()  # htmx swapping the audit block needs no counts
     return render_page(
         "admin/home.html",
-        counts=households_by_status(read_session()),
-        roles=users_by_role(read_session()),
-        audit_entries=recent_audit(read_session()),
+        "audit",
+        counts=households_by_status(reads) if whole else {},
+        roles=users_by_role(reads) if whole else {},
+        audit_entries=page.rows,
+        page=page,
         action_labels=AUDIT_ACTIONS,
         outcome_label=outcome_label,
     )
+
+
+JOB_STATES = {"queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+
+
+@bp.get("/jobs")
+@role_required(Role.ADMIN)
+def jobs():
+    """Background jobs and their progress; while any is waiting or running, htmx refreshes the list."""
+    from ..jobs import KINDS, kind_named
+    from ..services.jobs import recent_jobs
+
+    kind_named("sms.send")  # makes sure the portal's kinds are registered
+    listed = recent_jobs(db.session)
+    return render_page("admin/jobs.html", "job_list", jobs=listed, kinds=KINDS, state_labels=JOB_STATES,
+                       active=any(job.is_active for job in listed))

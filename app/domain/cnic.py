@@ -69,3 +69,20 @@ def mask_cnic(cnic: str) -> str:
     """35202-1234567-1 -> 35202-*****67-1: enough for its holder to recognise, too little to reuse."""
     c = normalise_cnic(cnic)
     return f"{c[:5]}-*****{c[11:13]}-{c[14]}"
+
+
+def prefix_range(prefix: str) -> tuple[str, str | None]:
+    """The stored CNICs that start with `prefix` (the start of the 12345-1234567-1 form) as a range
+    [low, high): an index range under any collation, which `LIKE 'prefix%'` is not. The upper bound
+    carries like a counter over the digits (35202-19 -> 35202-2), so it is a digit string in the same
+    positions as the stored ones, and compares the same way whether a collation orders bytes or skips the
+    dashes. None when nothing is above (all nines)."""
+    low = prefix.rstrip("-")
+    digits = list(low)
+    for i in range(len(digits) - 1, -1, -1):
+        if digits[i] == "-":
+            continue
+        if digits[i] != "9":
+            return low, "".join(digits[:i]) + chr(ord(digits[i]) + 1)
+        digits[i] = "0"
+    return low, None

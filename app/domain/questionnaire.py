@@ -24,9 +24,10 @@ def age_on(dob: date | None, age_years: int | None, today: date) -> int | None:
 
 
 def relation_fits_sex(relation: str, sex: str | None) -> bool:
-    """False for a male "daughter" or a female "son"; a spouse's sex is checked against the head's elsewhere."""
+    """False for a male "daughter" or a female "son"; a spouse's sex is checked against the head's elsewhere.
+    A transgender member may be recorded under any relation."""
     expected = RELATION_SEX.get(relation)
-    return expected is None or sex is None or sex == expected
+    return expected is None or sex in (None, expected, "transgender")
 
 
 def asks_marital_status(age: int | None) -> bool:
@@ -81,6 +82,8 @@ def member_problems(members: list[MemberFacts], today: date) -> list[Problem]:
             problems.append(Problem("members", "dob_future", member=m.key))
         if m.age is None:
             problems.append(Problem("members", "age_missing", member=m.key))
+        if not relation_fits_sex(m.relation, m.sex):
+            problems.append(Problem("members", "relation_sex", member=m.key))
     # A child younger than the head or the spouse (its parents, in the head's relations) is expected.
     parents = [m for m in members if m.relation in ("head", "spouse") and m.age is not None]
     for child in (m for m in members if m.relation in ("son", "daughter") and m.age is not None):

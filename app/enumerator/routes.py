@@ -37,16 +37,20 @@ def _cnic_prefix(text: str) -> str:
 @role_required(Role.ENUMERATOR, Role.ADMIN)
 def home():
     if current_user.area is None:
-        return render_page("enumerator/home.html", area=None, counts={}, households=[], state=None, query="",
-                           tabs=TABS, form=StartHouseholdForm())
+        return render_page("enumerator/home.html", area=None, counts={}, households=[], page=None, state=None,
+                           query="", tabs=TABS, form=StartHouseholdForm())
     state = request.args.get("state") or None
     if state not in {s.value for s in TABS}:
         state = None
+    # A search is a POST (a CNIC never stands in a URL), and so are its pages; the plain list pages by GET.
     query = (request.form.get("q") or "")[:20] if request.method == "POST" else ""
+    cursor = (request.form if request.method == "POST" else request.args).get("cursor") or None
     prefix = _cnic_prefix(query)
-    households = area_households(db.session, current_user, status=state, cnic_prefix=prefix or None)
-    context = {"area": current_user.area, "counts": households_by_status(db.session, current_user.area),
-               "households": households, "state": state, "query": query, "tabs": TABS, "form": StartHouseholdForm()}
+    page = area_households(db.session, current_user, status=state, cnic_prefix=prefix or None, cursor=cursor)
+    # The tabs' counts are outside the list block: not needed when htmx swaps only the list.
+    counts = {} if wants_fragment() else households_by_status(db.session, current_user.area)
+    context = {"area": current_user.area, "counts": counts, "households": page.rows, "page": page, "state": state,
+               "query": query, "tabs": TABS, "form": StartHouseholdForm()}
     return render_page("enumerator/home.html", "household_list", **context)
 
 
@@ -56,7 +60,7 @@ def start():
     form = StartHouseholdForm()
     if current_user.area is None or not form.validate():
         return render_page("enumerator/home.html", "start_form", status=422, form=form, area=current_user.area,
-                           counts={}, households=[], state=None, query="", tabs=TABS)
+                           counts={}, households=[], page=None, state=None, query="", tabs=TABS)
     household = start_household(db.session, service_context(), current_user, form.head_cnic.data)
     target = url_for("enumerator_survey.section", household_id=household.id, section="consent")
     return htmx_redirect(target) if wants_fragment() else redirect(target)

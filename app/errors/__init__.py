@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..rendering import render_page, wants_fragment
+from ..services.keyset import BadCursor
 
 ERRORS = {
     400: (_l("The request could not be understood"), _l("Something in the form was not right. Please go back, check it and send it again.")),
@@ -20,6 +21,8 @@ ERRORS = {
     500: (_l("Something went wrong"), _l("Something went wrong on our side. What you typed is safe on your screen: please try again in a moment.")),
     503: (_l("Service busy"), _l("The portal is busy or under maintenance. Please try again in a few minutes.")),
 }
+# A page link (keyset cursor) that was edited, cut short or is from another list.
+PAGE_LINK_MESSAGE = _l("This page link is not valid: it may have been changed or cut short. Please start again from the first page of the list.")
 CSRF_MESSAGE = _l("This form has expired or was not sent from this site. Please go back, reload the page and send it again. What you typed is still on the previous page.")
 
 
@@ -54,6 +57,10 @@ def init_errors(app: Flask) -> None:
     def csrf_error(error):
         current_app.logger.info("CSRF refused on %s: %s", request.path, error.description)
         return _render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(BadCursor)
+    def bad_cursor(_error):
+        return _render_error(400, PAGE_LINK_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

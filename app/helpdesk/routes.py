@@ -38,9 +38,15 @@ def home():
                               category=args.get("category") if args.get("category") in CATEGORY_NAMES else None,
                               district_id=district.id if district else None, overdue=args.get("overdue") == "1",
                               mine=args.get("mine") == "1")
-    complaints = service.queue(db.session, current_user, flt)
+    now = utcnow()
+    page = service.queue(db.session, current_user, flt, now=now, cursor=args.get("cursor") or None)
     lang = current_language()
-    return render_page("helpdesk/queue.html", "queue", complaints=complaints, flt=flt, now=utcnow(),
+    # The filters the page links carry on (with the cursor), as the filter form sends them.
+    params = {key: value for key, value in (("state", flt.state), ("category", flt.category),
+                                            ("district", district.code if district else None),
+                                            ("overdue", "1" if flt.overdue else None), ("mine", "1" if flt.mine else None))
+              if value}
+    return render_page("helpdesk/queue.html", "queue", complaints=page.rows, page=page, params=params, flt=flt, now=now,
                        district_code=district.code if district else "",
                        districts=[(a.code, a.name(lang)) for a in districts(db.session)],
                        is_overdue=is_overdue)

@@ -4,21 +4,29 @@ from .audit import AuditEntry
 from .complaint import Complaint, ComplaintEvent
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
+from .jobs import BackgroundJob
 from .messaging import OtpChallenge, SmsMessage
+from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, User
 
 __all__ = [
     "Area",
     "AuditEntry",
+    "BackgroundJob",
     "Complaint",
+    "ComplaintCount",
     "ComplaintEvent",
+    "ComplaintResolveTime",
     "Household",
+    "HouseholdCount",
     "HouseholdMember",
     "HouseholdRevision",
     "HouseholdStatusChange",
     "IdempotentRequest",
     "LoginSession",
+    "OpenComplaintDeadline",
     "OtpChallenge",
     "SmsMessage",
     "User",
+    "UserCount",
 ]

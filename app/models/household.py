@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
@@ -14,13 +14,28 @@ from .base import UtcDateTime, utcnow
 
 class Household(db.Model):
     __tablename__ = "households"
+    # Each list is one index range: a district's (or a tehsil's) households, optionally of one status, in
+    # the list's order (visits asked for first, then the latest changed). The CNIC search is a range on
+    # ix_households_head_cnic.
+    __table_args__ = (
+        Index("ix_households_district_list", "district_id", "visit_requested", "updated_at", "id"),
+        Index("ix_households_district_status_list", "district_id", "status", "visit_requested", "updated_at", "id"),
+        Index("ix_households_area_list", "area_id", "visit_requested", "updated_at", "id"),
+        Index("ix_households_area_status_list", "area_id", "status", "visit_requested", "updated_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The head's CNIC as told at sign-up or at the door; not unique: a duplicate is a flag, never a refusal.
     head_cnic: Mapped[str] = mapped_column(String(15), index=True)
-    status: Mapped[str] = mapped_column(String(12), default=HouseholdStatus.REGISTERED, index=True)
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    # active_history: the summary counts need the value a change replaces (services.summaries).
+    status: Mapped[str] = mapped_column(String(12), default=HouseholdStatus.REGISTERED, index=True,
+                                        active_history=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), active_history=True)
+    # The district of `area_id`, set by the write path: a district's list is one index range.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     self_declared: Mapped[bool] = mapped_column(default=False)
+    # The key a bulk import (a column of the file) or the demo seed (demo-0000001) gave it; a re-run skips it.
+    import_key: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     # Optimistic locking: every save names the version it was made from.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -38,9 +53,12 @@ class Household(db.Model):
     # Set when the helpdesk asks for a new visit; the area's enumerators see it on their list.
     resurvey_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resurvey_reason: Mapped[str | None] = mapped_column(String(300))
+    # resurvey_requested_at is set, kept by the write path: the list's first sort key, as a plain column
+    # (an expression index would not survive SQLite's table rebuilds in later migrations).
+    visit_requested: Mapped[bool] = mapped_column(default=False, server_default="0")
     return_reasons: Mapped[dict | None] = mapped_column(JSON)
 
-    area = relationship("Area")
+    area = relationship("Area", foreign_keys=[area_id])
     members: Mapped[list[HouseholdMember]] = relationship(
         order_by="HouseholdMember.position, HouseholdMember.id", cascade="all, delete-orphan"
     )

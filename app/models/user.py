@@ -17,7 +17,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cnic: Mapped[str] = mapped_column(String(15), unique=True)
     full_name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(12), index=True)
+    role: Mapped[str] = mapped_column(String(12), index=True, active_history=True)  # counted by role
     password_hash: Mapped[str] = mapped_column(String(255))
     network: Mapped[str | None] = mapped_column(String(10))
     mobile: Mapped[str | None] = mapped_column(String(11), index=True)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Area
+from .area_tree import forget_area_tree
 
 AREAS_FILE = Path(__file__).resolve().parent.parent / "seed_data" / "punjab_areas.csv"
 # When a name is shared (Lahore is a division, a district and part of tehsil names), the district wins.
@@ -34,6 +35,7 @@ def load_areas(session: Session, path: Path = AREAS_FILE) -> tuple[int, int]:
             updated += 1
         area.level, area.name_en, area.name_ur, area.parent = row["level"], row["name_en"], row["name_ur"], parent
         session.flush()
+    forget_area_tree()
     return added, updated
 
 

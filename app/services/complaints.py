@@ -2,11 +2,13 @@
 escalation past deadlines, citizen look-ups (audited, without income or health) and follow-up actions."""
 from __future__ import annotations
 
-import statistics
+import hashlib
+import hmac
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import false, func, select
+from sqlalchemy import LargeBinary, and_, case, false, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.complaints import (
@@ -22,11 +24,13 @@ from ..domain.complaints import (
 )
 from ..domain.mobile import mask_mobile
 from ..domain.roles import Role
-from ..models import Area, Complaint, ComplaintEvent, Household, User
-from ..models.base import utcnow
-from . import audit
+from ..models import Area, AuditEntry, Complaint, ComplaintEvent, Household, User
+from ..models.base import UtcDateTime, utcnow
+from ..models.summary import NONE_KEY
+from . import audit, summaries
+from .area_tree import area_tree
 from .context import N_, ServiceContext
-from .overview import area_and_descendants
+from .keyset import Keyset, Page, paginate
 
 
 class TooManyOpenComplaints(Exception):
@@ -158,19 +162,31 @@ def may_handle(session: Session, user: User, complaint: Complaint) -> bool:
         return True
     if user.role not in (Role.HELPDESK, Role.SUPERVISOR):
         return False
-    if user.area is None:
+    if user.area_id is None:
         return user.role == Role.HELPDESK
-    return complaint.district_id is None or complaint.district_id in area_and_descendants(session, user.area)
+    return complaint.district_id is None or complaint.district_id in _districts(session, user)
+
+
+def _districts(session: Session, user: User) -> tuple[int, ...]:
+    return area_tree(session, must_have=user.area_id).descendants(user.area_id)
+
+
+def _scope_keys(session: Session, user: User) -> list[int] | None:
+    """The summary keys of what `user` may handle: None for everything (see may_handle)."""
+    if user.role == Role.ADMIN or (user.area_id is None and user.role == Role.HELPDESK):
+        return None
+    if user.area_id is None or user.role not in (Role.HELPDESK, Role.SUPERVISOR):
+        return []
+    return [*_districts(session, user), NONE_KEY]
 
 
 def _in_scope(session: Session, query, user: User):
     """Limit a query of complaints to what `user` may handle (see may_handle)."""
-    if user.role == Role.ADMIN or (user.area is None and user.role == Role.HELPDESK):
+    if user.role == Role.ADMIN or (user.area_id is None and user.role == Role.HELPDESK):
         return query
-    if user.area is None:
+    if user.area_id is None:
         return query.where(false())
-    return query.where(Complaint.district_id.in_(area_and_descendants(session, user.area))
-                       | Complaint.district_id.is_(None))
+    return query.where(Complaint.district_id.in_(_districts(session, user)) | Complaint.district_id.is_(None))
 
 
 @dataclass
@@ -182,23 +198,34 @@ class QueueFilter:
     mine: bool = False
 
 
-def queue(session: Session, user: User, flt: QueueFilter, *, limit: int = 100) -> list[Complaint]:
+# Nearest deadline first: the queue and a supervisor's escalated complaints.
+DEADLINE_ORDER = Keyset(columns=(Complaint.deadline_at, Complaint.id), kinds=(datetime, int))
+
+
+def queue(session: Session, user: User, flt: QueueFilter, *, now: datetime | None = None, cursor: str | None = None,
+          limit: int = 50) -> Page:
+    """One page of the queue; raises keyset.BadCursor for a cursor this list did not make."""
     query = _in_scope(session, select(Complaint), user)
     if flt.state:
         query = query.where(Complaint.state == flt.state)
     else:
-        query = query.where(Complaint.state.in_(list(OPEN_STATES)))
+        query = query.where(Complaint.is_open())
     if flt.category:
         query = query.where(Complaint.category == flt.category)
     if flt.district_id:
         query = query.where(Complaint.district_id == flt.district_id)
     if flt.overdue:
-        query = query.where(Complaint.deadline_at < utcnow(), Complaint.state.in_(list(OPEN_STATES)))
+        query = query.where(Complaint.deadline_at < (now or utcnow()), Complaint.is_open())
     if flt.mine:
         query = query.where(Complaint.assigned_to_id == user.id)
     # The queue names each complaint's officer: loaded together, not one query per row.
-    return list(session.scalars(query.options(selectinload(Complaint.assigned_to))
-                                .order_by(Complaint.deadline_at, Complaint.id).limit(limit)))
+    return paginate(session, query.options(selectinload(Complaint.assigned_to)), DEADLINE_ORDER, cursor, limit=limit)
+
+
+def escalated_to(session: Session, user: User, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """One page of the open complaints escalated to `user`, nearest deadline first."""
+    query = select(Complaint).where(Complaint.escalated_to_id == user.id, Complaint.is_open())
+    return paginate(session, query, DEADLINE_ORDER, cursor, limit=limit)
 
 
 def agents(session: Session) -> list[User]:
@@ -252,33 +279,90 @@ def add_message(session: Session, ctx: ServiceContext, complaint: Complaint, act
                  cnic=complaint.cnic, outcome=complaint.tracking_no)
 
 
-def _escalation_target(session: Session, complaint: Complaint) -> User | None:
-    if complaint.district_id is not None:
-        for supervisor in session.scalars(select(User).where(User.role == Role.SUPERVISOR, User.disabled.is_(False))):
-            if supervisor.area and complaint.district_id in area_and_descendants(session, supervisor.area):
-                return supervisor
-    return session.scalars(select(User).where(User.role == Role.ADMIN, User.disabled.is_(False))
-                           .order_by(User.id)).first()
+def _escalation_targets(session: Session):
+    """Who gets an overdue complaint, as one SQL expression over its district: the first supervisor (by
+    account number) whose area holds the district, else the first administrator. Worked out once per run."""
+    tree = area_tree(session)
+    by_area: dict[int, int] = {}
+    for supervisor_id, area_id in session.execute(
+            select(User.id, User.area_id).where(User.role == Role.SUPERVISOR, User.disabled.is_(False),
+                                                User.area_id.is_not(None)).order_by(User.id)):
+        for area in tree.descendants(area_id):
+            by_area.setdefault(area, supervisor_id)
+    admin_id = session.scalar(select(User.id).where(User.role == Role.ADMIN, User.disabled.is_(False))
+                              .order_by(User.id).limit(1))
+    fallback = literal(admin_id, type_=Complaint.escalated_to_id.type)
+    return case(by_area, value=Complaint.district_id, else_=fallback) if by_area else fallback
+
+
+def _sql_keyed_hash(session: Session, column, key: bytes):
+    """privacy.keyed_hash (HMAC-SHA256, hex) computed by the database, for INSERT ... SELECT: PostgreSQL's
+    sha256() with the key's pads bound as parameters; on SQLite a function registered on the connection."""
+    if session.get_bind().dialect.name == "postgresql":
+        block = key.ljust(64, b"\0")
+        inner = literal(bytes(b ^ 0x36 for b in block), LargeBinary)
+        outer = literal(bytes(b ^ 0x5C for b in block), LargeBinary)
+        return func.encode(func.sha256(outer.concat(func.sha256(inner.concat(func.convert_to(column, "UTF8"))))),
+                           "hex")
+    raw = session.connection().connection.driver_connection
+    raw.create_function("pser_keyed_hash", 1, lambda value: None if not value else hmac.new(
+        key, value.encode(), hashlib.sha256).hexdigest(), deterministic=True)
+    return func.pser_keyed_hash(column)
+
+
+def _sql_masked_cnic(column):
+    """domain.cnic.mask_cnic in SQL: 35202-1234567-1 -> 35202-*****67-1."""
+    return (func.substr(column, 1, 5) + literal("-*****") + func.substr(column, 12, 2) + literal("-")
+            + func.substr(column, 15, 1))
 
 
 def escalate_overdue(session: Session, ctx: ServiceContext, now: datetime | None = None) -> tuple[int, int]:
     """Escalate open complaints past their deadline (each once), and close resolved ones whose reopening
-    window has passed. Safe to run any number of times. Returns (escalated, closed)."""
+    window has passed. Safe to run any number of times. Returns (escalated, closed). Set-based: the same
+    few statements for ten overdue complaints or a hundred thousand; `now` marks this run's rows (the
+    caller passes a fresh one each run). The caller commits."""
     now = now or ctx.now()
-    escalated = 0
-    for complaint in session.scalars(select(Complaint).where(Complaint.state.in_(list(OPEN_STATES)),
-                                                             Complaint.deadline_at < now,
-                                                             Complaint.escalated_at.is_(None))):
-        target = _escalation_target(session, complaint)
-        complaint.escalated_at, complaint.escalated_to_id = now, target.id if target else None
-        _event(session, complaint, "escalated", None, text=target.full_name if target else None)
-        audit.record(session, ctx, "complaint.escalate", cnic=complaint.cnic, outcome=complaint.tracking_no)
-        escalated += 1
-    closed = 0
-    for complaint in session.scalars(select(Complaint).where(Complaint.state == ComplaintState.RESOLVED,
-                                                             Complaint.resolved_at < now - REOPEN_WINDOW)):
-        _close(session, complaint, None, now)
-        closed += 1
+    at = literal(now, UtcDateTime())
+    session.flush()
+    escalated = session.execute(
+        update(Complaint)
+        .where(Complaint.is_open(), Complaint.deadline_at < now, Complaint.escalated_at.is_(None))
+        .values(escalated_at=now, escalated_to_id=_escalation_targets(session), updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if escalated:
+        this_run = Complaint.escalated_at == now
+        session.execute(insert(ComplaintEvent).from_select(
+            ["complaint_id", "at", "kind", "text", "public"],
+            select(Complaint.id, at, literal("escalated"), User.full_name, false())
+            .select_from(Complaint).outerjoin(User, User.id == Complaint.escalated_to_id).where(this_run)))
+        session.execute(insert(AuditEntry).from_select(
+            ["at", "action", "cnic_hash", "cnic_masked", "outcome"],
+            select(at, literal("complaint.escalate"), _sql_keyed_hash(session, Complaint.cnic, ctx.hash_key),
+                   _sql_masked_cnic(Complaint.cnic), Complaint.tracking_no).where(this_run)))
+    closed = session.execute(
+        update(Complaint)
+        .where(Complaint.state == ComplaintState.RESOLVED, Complaint.resolved_at < now - REOPEN_WINDOW)
+        .values(state=ComplaintState.CLOSED, closed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if closed:
+        this_run = and_(Complaint.state == ComplaintState.CLOSED, Complaint.closed_at == now)
+        session.execute(insert(ComplaintEvent).from_select(
+            ["complaint_id", "at", "kind", "from_state", "to_state", "public"],
+            select(Complaint.id, at, literal("state"), literal(str(ComplaintState.RESOLVED)),
+                   literal(str(ComplaintState.CLOSED)), true()).where(this_run)))
+        # A bulk UPDATE passes no ORM event: move the counts here, from what this run closed.
+        district_key = func.coalesce(Complaint.district_id, NONE_KEY)
+        assignee_key = func.coalesce(Complaint.assigned_to_id, NONE_KEY)
+        moved = Counter()
+        for district, category, assignee, n in session.execute(
+                select(district_key, Complaint.category, assignee_key, func.count()).where(this_run)
+                .group_by(district_key, Complaint.category, assignee_key)):
+            moved[(district, str(ComplaintState.RESOLVED), category, assignee)] -= n
+            moved[(district, str(ComplaintState.CLOSED), category, assignee)] += n
+        summaries.apply_deltas(session.connection(), {"complaints": moved})
+    for item in list(session.identity_map.values()):  # what this session holds of them is out of date
+        if isinstance(item, Complaint):
+            session.expire(item)
     return escalated, closed
 
 
@@ -362,22 +446,19 @@ class Dashboard:
     workload: list[tuple[str, int]]
 
 
-def dashboard(session: Session, user: User) -> Dashboard:
-    complaints = list(session.scalars(_in_scope(session, select(Complaint), user)))
-    open_ones = [c for c in complaints if c.state in OPEN_STATES]
-    now = utcnow()
-    by_category: dict[str, int] = {}
-    for c in open_ones:
-        by_category[c.category] = by_category.get(c.category, 0) + 1
-    by_state: dict[str, int] = {}
-    for c in complaints:
-        by_state[c.state] = by_state.get(c.state, 0) + 1
-    hours = [(c.resolved_at - c.created_at).total_seconds() / 3600 for c in complaints if c.resolved_at]
-    workload: dict[str, int] = {}
-    for c in open_ones:
-        if c.assigned_to is not None:
-            workload[c.assigned_to.full_name] = workload.get(c.assigned_to.full_name, 0) + 1
-    return Dashboard(by_category=by_category, by_state=by_state,
-                     median_hours_to_resolve=statistics.median(hours) if hours else None,
-                     overdue=sum(1 for c in open_ones if c.deadline_at < now),
-                     workload=sorted(workload.items(), key=lambda kv: -kv[1]))
+def dashboard(session: Session, user: User, now: datetime | None = None) -> Dashboard:
+    """Counts from the summary tables (kept by the write path); overdue counted on the open-complaints
+    index; nothing here reads the complaints themselves."""
+    now = now or utcnow()
+    keys = _scope_keys(session, user)
+    figures = summaries.complaint_figures(session, keys)
+    # Overdue: whole days from the summary, today's part on the open-complaints index (a day's worth).
+    overdue = summaries.overdue_before_today(session, now, keys) + (session.scalar(
+        _in_scope(session, select(func.count()).select_from(Complaint), user)
+        .where(Complaint.is_open(), Complaint.deadline_at >= summaries.start_of_day(now),
+               Complaint.deadline_at < now)) or 0)
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(list(figures.workload))))
+                 .tuples().all()) if figures.workload else {}
+    workload = sorted(((names.get(officer, "?"), n) for officer, n in figures.workload.items()), key=lambda kv: -kv[1])
+    return Dashboard(by_category=figures.by_category, by_state=figures.by_state,
+                     median_hours_to_resolve=figures.median_hours_to_resolve, overdue=overdue, workload=workload)

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.cnic import cnic_facts
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
 from ..domain.sample_households import person_name, sample_household
-from ..models import Area, Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
+from ..models import Area, Household, User
 from .areas import find_area
-from .questionnaire import snapshot
-from .credentials import hash_password
+from .bulk_load import HouseholdRow, LoadReport, load_households, next_ids, write_rows
 from .context import ServiceContext
+from .summaries import apply_deltas, bulk_deltas
 from .users import create_user
 
 DEMO_PASSWORD = "Punjab-Demo-2026"
@@ -53,102 +53,134 @@ def ensure_demo_accounts(session: Session, ctx: ServiceContext) -> list[User]:
     return users
 
 
-def seed_demo_households(session: Session, count: int, *, seed: int = 2026) -> int:
-    """Add `count` households spread over the districts, cycling through every state."""
-    rng = random.Random(seed + (session.scalar(select(Household.id).order_by(Household.id.desc()).limit(1)) or 0))
-    districts = list(session.scalars(select(Area).where(Area.level == "district")))
-    lahore = find_area(session, "Lahore")
+def missing_demo_numbers(session: Session, count: int) -> range:
+    """The demo households still to make so that demo-0000001 … demo-`count` exist.
+
+    So `seed-demo --households N` run twice adds nothing the second time, and a larger N adds only the rest.
+    """
+    existing, highest = session.execute(
+        select(func.count(), func.max(Household.import_key)).where(Household.import_key.like("demo-%"))).one()
+    # The usual case: demo-0000001 … demo-M are all there, so generation starts after M. Otherwise start at 1
+    # and let the loader skip the keys it finds.
+    start = existing + 1 if existing and int(highest.removeprefix("demo-")) == existing else 1
+    return range(start, count + 1)
+
+
+def seed_demo_households(session: Session, numbers: range, *, now: datetime, password_hash: str,
+                         batch_size: int = 5000, on_batch=None) -> LoadReport:
+    """Demo households `numbers` (see missing_demo_numbers) through the bulk loader, as an import would load them.
+
+    Every demo citizen shares `password_hash`: one hash of DEMO_PASSWORD, made once by the caller.
+    """
+    places = demo_places(session)
+    today = now.date()
+    rows = (demo_household_row(number, places, today) for number in numbers)
+    return load_households(session, rows, now=now, password_hash=password_hash, batch_size=batch_size,
+                           on_batch=on_batch)
+
+
+def demo_key(number: int) -> str:
+    return f"demo-{number:07d}"
+
+
+@dataclass(frozen=True)
+class DemoPlaces:
+    lahore: int
+    districts: tuple[int, ...]
+    tehsils: dict[int, tuple[int, ...]]  # district id -> its tehsils
+
+
+def demo_places(session: Session) -> DemoPlaces:
+    areas = session.execute(select(Area.id, Area.level, Area.parent_id, Area.code).order_by(Area.code)).all()
+    tehsils: dict[int, list[int]] = {}
+    for area_id, level, parent_id, _ in areas:
+        if level == "tehsil":
+            tehsils.setdefault(parent_id, []).append(area_id)
+    return DemoPlaces(lahore=next(a.id for a in areas if a.code == "DST-LHR"),
+                      districts=tuple(a.id for a in areas if a.level == "district"),
+                      tehsils={district: tuple(ids) for district, ids in tehsils.items()})
+
+
+def demo_household_row(number: int, places: DemoPlaces, today: date) -> HouseholdRow:
+    """Demo household `number`: the same one every time. Its state cycles through every state, a third live in
+    Lahore, and from the draft on it has a family and answers that pass the questionnaire's rules.
+
+    The one place demo rows are made; the family and the answers come from the question catalogue's generator.
+    """
+    rng = random.Random(number)
     states = list(_PATHS)
-    password_hash = hash_password(DEMO_PASSWORD)
-    made = 0
-    for i in range(count):
-        state = states[i % len(states)]
-        area = lahore if i % 3 == 0 else rng.choice(districts)
-        cnic = _unused_cnic(session, rng)
-        name = person_name(rng, cnic_facts(cnic).sex)
-        household = Household(head_cnic=cnic, status=state, area=area, sections_saved={})
-        if state not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
-            _fill_questionnaire(household, name, cnic, rng)
-        user = User(
-            cnic=cnic, full_name=name, role=Role.CITIZEN, password_hash=password_hash, network="jazz",
-            mobile=f"030{rng.randrange(10**8):08d}", household=household,
-        )
-        session.add_all([household, user])
-        session.flush()
-        previous = None
-        for step in _PATHS[state]:
-            session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=step, reason="demo"))
-            previous = step
-        if state in (HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED,
-                     HouseholdStatus.REJECTED):
-            session.add(HouseholdRevision(household_id=household.id, number=1, snapshot=snapshot(household),
-                                          reason="submitted"))
-        made += 1
-    return made
-
-
-def _fill_questionnaire(household: Household, head_name: str, head_cnic: str, rng: random.Random) -> None:
-    """Answers a field team would have recorded: a tehsil, and a family, housing, assets and income made from
-    the question catalogue (domain.sample_households)."""
-    tehsils = [a for a in household.area.children if a.level == "tehsil"] if household.area else []
-    if tehsils:
-        household.area = rng.choice(tehsils)
-    today = date.today()
+    state = states[(number - 1) % len(states)]
+    district = places.lahore if (number - 1) % 3 == 0 else rng.choice(places.districts)
+    head_sex = "male" if rng.random() < 0.85 else "female"
+    head_cnic = _demo_cnic(number, head_sex, rng)
+    head_name = person_name(rng, head_sex)
+    path = _PATHS[state]
+    row = HouseholdRow(
+        line=number, key=demo_key(number), area_id=district, head_cnic=head_cnic, status=state,
+        answers={"sections_saved": {}}, reason="demo",
+        history=list(zip([None, *path[:-1]], path)),
+        account={"full_name": head_name, "network": "jazz", "mobile": f"030{rng.randrange(10**8):08d}"},
+    )
+    if state in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
+        return row
+    row.area_id = rng.choice(places.tehsils.get(district) or (district,))
+    # The family and the answers come from the question catalogue (domain.sample_households).
     sample = sample_household(rng, today=today, head_cnic=head_cnic, head_name=head_name)
-    for column, value in sample.household.items():
-        setattr(household, column, value)
-    household.members = [HouseholdMember(position=position, **answers)
-                         for position, answers in enumerate(sample.members, start=1)]
-    household.sections_saved = {s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")}
-    if household.status == HouseholdStatus.RETURNED:
-        household.return_reasons = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
-                                    "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
+    row.members = sample.members
+    row.answers.update(sample.household)
+    row.answers["sections_saved"] = {s: today.isoformat() for s in ("consent", "members", "housing", "assets", "income")}
+    if state == HouseholdStatus.RETURNED:
+        row.answers["return_reasons"] = {"housing": "کمروں کی تعداد دوبارہ گنیں: ہم نے دو کمرے دیکھے۔",
+                                         "members": "سربراہ کی تاریخ پیدائش شناختی کارڈ سے ملائیں۔"}
+    return row
 
 
-def seed_demo_complaints(session: Session, count: int, *, seed: int = 7) -> int:
-    """Complaints from demo citizens in every state and category, some past their deadline."""
-    from datetime import timedelta
+def _demo_cnic(number: int, sex: str, rng: random.Random) -> str:
+    """A Punjab CNIC (3…) of its own for each number: a bijection of the number, its last digit by sex."""
+    body = f"3{(number * 7_919_113 + 1_234_567) % 10**11:011d}"
+    last = rng.choice("13579" if sex == "male" else "02468")
+    return f"{body[:5]}-{body[5:12]}-{last}"
 
+
+def seed_demo_complaints(session: Session, count: int, *, now: datetime, first_key: str = "demo-",
+                         seed: int = 7) -> int:
+    """`count` complaints from the demo citizens whose household key is `first_key` or later, in every state and
+    category, some past their deadline. Written set-based, like the households."""
     from ..domain.complaints import CATEGORIES, format_tracking_number
     from ..models import Complaint, ComplaintEvent
-    from ..models.base import utcnow
 
     rng = random.Random(seed)
-    citizens = list(session.scalars(select(User).where(User.role == Role.CITIZEN).limit(max(count, 1) * 2)))
-    agents = list(session.scalars(select(User).where(User.role == Role.HELPDESK)))
+    citizens = session.execute(
+        select(User.cnic, User.mobile, Household.area_id).join(Household, User.household_id == Household.id)
+        .where(User.role == Role.CITIZEN, Household.import_key.like("demo-%"), Household.import_key >= first_key)
+        .order_by(Household.import_key).limit(count)).all()
+    parents = dict(session.execute(select(Area.id, Area.parent_id).where(Area.level == "tehsil")).all())
+    agent = session.scalar(select(User.id).where(User.role == Role.HELPDESK).order_by(User.id).limit(1))
     states = ("new", "assigned", "in_progress", "resolved", "closed", "reopened")
-    now = utcnow()
-    made = 0
-    for i in range(min(count, len(citizens))):
-        citizen, state, category = citizens[i], states[i % len(states)], CATEGORIES[i % len(CATEGORIES)]
-        household = citizen.household
-        district = household.area if household and household.area else None
-        while district is not None and district.level == "tehsil":
-            district = district.parent
+    complaints, events = [], []
+    for i, ((cnic, mobile, area_id), complaint_id) in enumerate(
+            zip(citizens, next_ids(session, Complaint.__table__, len(citizens)))):
+        state, category = states[i % len(states)], CATEGORIES[i % len(CATEGORIES)]
         filed = now - timedelta(days=rng.randrange(0, 20), hours=rng.randrange(0, 24))
-        complaint = Complaint(cnic=citizen.cnic, mobile=citizen.mobile or "03001234567", category=category,
-                              description="شکایت کی مثال: سروے ٹیم ہمارے محلے میں نہیں آئی۔", state=state,
-                              district_id=district.id if district else None, created_at=filed,
-                              deadline_at=filed + timedelta(days=rng.choice((3, 7, 10, 15))),
-                              assigned_to_id=agents[0].id if agents and state != "new" else None)
+        complaint = {"id": complaint_id, "tracking_no": format_tracking_number(filed.year, complaint_id),
+                     "cnic": cnic, "mobile": mobile or "03001234567", "category": category,
+                     "description": "شکایت کی مثال: سروے ٹیم ہمارے محلے میں نہیں آئی۔", "state": state,
+                     "district_id": parents.get(area_id, area_id), "created_at": filed, "updated_at": filed,
+                     "deadline_at": filed + timedelta(days=rng.choice((3, 7, 10, 15))),
+                     "assigned_to_id": agent if state != "new" else None, "resolution": None, "resolved_at": None,
+                     "closed_at": None, "rating": None}
         if state in ("resolved", "closed"):
-            complaint.resolution = "سروے ٹیم نے دورہ کر لیا ہے۔"
-            complaint.resolved_at = filed + timedelta(days=2)
+            complaint["resolution"] = "سروے ٹیم نے دورہ کر لیا ہے۔"
+            complaint["resolved_at"] = filed + timedelta(days=2)
         if state == "closed":
-            complaint.closed_at, complaint.rating = filed + timedelta(days=3), rng.randrange(1, 6)
-        session.add(complaint)
-        session.flush()
-        complaint.tracking_no = format_tracking_number(filed.year, complaint.id)
-        session.add(ComplaintEvent(complaint_id=complaint.id, kind="filed", public=True, to_state="new", at=filed))
+            complaint["closed_at"], complaint["rating"] = filed + timedelta(days=3), rng.randrange(1, 6)
+        complaints.append(complaint)
+        events.append({"complaint_id": complaint_id, "kind": "filed", "public": True, "from_state": None,
+                       "to_state": "new", "at": filed})
         if state != "new":
-            session.add(ComplaintEvent(complaint_id=complaint.id, kind="state", public=True, from_state="new",
-                                       to_state=state, at=filed + timedelta(days=1)))
-        made += 1
-    return made
-
-
-def _unused_cnic(session: Session, rng: random.Random) -> str:
-    while True:
-        cnic = f"3{rng.randrange(10**4):04d}-{rng.randrange(10**7):07d}-{rng.randrange(10)}"
-        if session.scalar(select(User.id).where(User.cnic == cnic)) is None:
-            return cnic
+            events.append({"complaint_id": complaint_id, "kind": "state", "public": True, "from_state": "new",
+                           "to_state": state, "at": filed + timedelta(days=1)})
+    write_rows(session, Complaint.__table__, complaints)
+    write_rows(session, ComplaintEvent.__table__, events)
+    apply_deltas(session.connection(), bulk_deltas(complaints=complaints))  # the dashboard's counts, same transaction
+    return len(complaints)

@@ -1,32 +1,36 @@
-"""Counts that staff home pages show: households by state within an area, users by role."""
+"""Counts that staff home pages show (households by state within an area, users by role), read from the
+summary tables; the audit entries, a page at a time; an area's descendants from the cached area tree."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.household_status import HouseholdStatus
-from ..models import Area, AuditEntry, Household, User
+from ..models import Area, AuditEntry
+from . import summaries
+from .area_tree import area_tree
+from .keyset import Keyset, Page, paginate
 
 
 def area_and_descendants(session: Session, area: Area) -> list[int]:
-    ids, frontier = [area.id], [area.id]
-    while frontier:
-        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
+    """The area and every area below it, from the per-process tree (no query once it is loaded)."""
+    return list(area_tree(session, must_have=area.id).descendants(area.id))
 
 
 def households_by_status(session: Session, area: Area | None = None) -> dict[str, int]:
-    query = select(Household.status, func.count()).group_by(Household.status)
-    if area is not None:
-        query = query.where(Household.area_id.in_(area_and_descendants(session, area)))
-    counts = dict(session.execute(query).all())
-    return {status.value: counts.get(status.value, 0) for status in HouseholdStatus}
+    return summaries.households_by_status(session, None if area is None else area_and_descendants(session, area))
 
 
 def users_by_role(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    return summaries.users_by_role(session)
+
+
+AUDIT_ORDER = Keyset(columns=(AuditEntry.id,), kinds=(int,), descending=True)
+
+
+def audit_page(session: Session, cursor: str | None = None, *, limit: int = 20) -> Page:
+    """The audit log, newest first, one page after (or before) `cursor`."""
+    return paginate(session, select(AuditEntry), AUDIT_ORDER, cursor, limit=limit)
 
 
 def recent_audit(session: Session, limit: int = 20) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+    return audit_page(session, limit=limit).rows

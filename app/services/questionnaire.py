@@ -3,19 +3,21 @@ against the version the form was made from, and submitting with a revision snaps
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.catalogue import CATALOGUE
+from ..domain.cnic import prefix_range
 from ..domain.household_status import HouseholdStatus, check_move
 from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
-from . import audit
+from . import audit, summaries
+from .area_tree import area_tree
 from .context import ServiceContext
-from .overview import area_and_descendants
+from .keyset import Keyset, Page, paginate
 
 EDITABLE = {HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED, HouseholdStatus.DRAFT, HouseholdStatus.RETURNED}
 # The columns each section writes, and the member table's: from the question catalogue.
@@ -29,22 +31,44 @@ def may_open(session: Session, user: User, household: Household) -> bool:
         return True
     if user.role == Role.CITIZEN:
         return user.household_id == household.id
-    if user.role in (Role.ENUMERATOR, Role.SUPERVISOR) and user.area is not None:
-        return household.area_id in area_and_descendants(session, user.area)
+    if user.role in (Role.ENUMERATOR, Role.SUPERVISOR) and user.area_id is not None:
+        return household.area_id in area_tree(session, must_have=user.area_id).descendants(user.area_id)
     return False
 
 
+# Households the helpdesk asked to visit again first, then the latest changed; a search in CNIC order.
+LIST_ORDER = Keyset(columns=(Household.visit_requested, Household.updated_at, Household.id),
+                    kinds=(bool, datetime, int), descending=True)
+SEARCH_ORDER = Keyset(columns=(Household.head_cnic, Household.id), kinds=(str, int))
+
+
+def _in_area(session: Session, area_id: int):
+    """A filter that is one index range: a tehsil's households by area, a district's by their district."""
+    tree = area_tree(session, must_have=area_id)
+    level = tree.level.get(area_id)
+    if level == "tehsil":
+        return Household.area_id == area_id
+    if level == "district":
+        return Household.district_id == area_id
+    return Household.district_id.in_([a for a in tree.descendants(area_id) if tree.level[a] == "district"])
+
+
 def area_households(session: Session, user: User, *, status: str | None = None, cnic_prefix: str | None = None,
-                    limit: int = 50) -> list[Household]:
-    query = (select(Household).where(Household.area_id.in_(area_and_descendants(session, user.area)))
+                    cursor: str | None = None, limit: int = 50) -> Page:
+    """One page of the user's area's households (optionally of one status, or whose head's CNIC starts
+    with `cnic_prefix`); raises keyset.BadCursor for a cursor this list did not make."""
+    query = (select(Household).where(_in_area(session, user.area_id))
              .options(selectinload(Household.area)))  # the list names each household's area: one query, not fifty
     if status:
         query = query.where(Household.status == status)
+    order = LIST_ORDER
     if cnic_prefix:
-        query = query.where(Household.head_cnic.startswith(cnic_prefix))
-    # Households the helpdesk asked to visit again come first.
-    return list(session.scalars(query.order_by(Household.resurvey_requested_at.is_(None), Household.updated_at.desc())
-                                .limit(limit)))
+        low, high = prefix_range(cnic_prefix)
+        query = query.where(Household.head_cnic >= low)
+        if high is not None:
+            query = query.where(Household.head_cnic < high)
+        order = SEARCH_ORDER
+    return paginate(session, query, order, cursor, limit=limit)
 
 
 def _move(session: Session, household: Household, target: HouseholdStatus, actor: User | None, reason: str) -> None:
@@ -80,6 +104,10 @@ def _bump(session: Session, ctx: ServiceContext, household: Household, expected_
     now = ctx.now()
     saved = dict(household.sections_saved or {})
     saved[section] = now.isoformat()
+    before = (household.area_id, household.status)
+    if "area_id" in values:  # a bulk UPDATE passes no ORM event: keep the district here (see services.summaries)
+        area_id = values["area_id"]
+        values = {**values, "district_id": area_tree(session, must_have=area_id).district_of(area_id) if area_id else None}
     written = session.execute(
         update(Household)
         .where(Household.id == household.id, Household.version == expected_version)
@@ -88,6 +116,7 @@ def _bump(session: Session, ctx: ServiceContext, household: Household, expected_
     ).rowcount
     if written:
         session.refresh(household)
+        summaries.count_household_change(session, before, (household.area_id, household.status))
         if household.status in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
             _move(session, household, HouseholdStatus.DRAFT, actor, "questionnaire started")
         if actor.role == Role.CITIZEN:
@@ -202,7 +231,7 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
 
 
 def find_by_head_cnic(session: Session, user: User, cnic_prefix: str) -> list[Household]:
-    return area_households(session, user, cnic_prefix=cnic_prefix, limit=20)
+    return area_households(session, user, cnic_prefix=cnic_prefix, limit=20).rows
 
 
 def citizen_household(session: Session, user: User) -> Household | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,11 +46,11 @@ def _drop_stale_unverified(session: Session, ctx: ServiceContext, cnic: str) -> 
     ).first()
     if stale is None:
         return
-    household_id = stale.household_id
+    household = stale.household
     session.delete(stale)
     session.flush()
-    if household_id:
-        session.execute(delete(Household).where(Household.id == household_id))
+    if household is not None:
+        session.delete(household)  # through the ORM, so that the household counts see it go
     audit.record(session, ctx, "registration.expired", cnic=cnic, outcome="removed")
 
 

@@ -1,38 +1,22 @@
-"""Sending SMS through a pluggable backend; every message is kept in the outbox table."""
+"""Sending SMS: a use case queues the message in the outbox; the `sms.send` job hands it to the gateway
+(app/services/sms_delivery.py) once the use case's transaction commits, retrying with growing pauses."""
 from __future__ import annotations
-
-import logging
 
 from sqlalchemy.orm import Session
 
-from ..domain.mobile import mask_mobile
 from ..models import SmsMessage
-from ..models.base import utcnow
+from .sms_delivery import backend_named
 
-log = logging.getLogger("pser.sms")
-
-
-def _console_backend(message: SmsMessage) -> None:
-    # The development backend: the log shows the message, so an OTP can be read from the terminal.
-    log.warning("SMS to %s (%s): %s", mask_mobile(message.to_mobile), message.purpose, message.body)
-    print(f"[SMS to {message.to_mobile}] {message.body}", flush=True)
-
-
-def _outbox_backend(message: SmsMessage) -> None:
-    """Leaves the message queued for a gateway worker to pick up."""
-
-
-BACKENDS = {"console": _console_backend, "outbox": _outbox_backend}
+SEND_JOB = "sms.send"
 
 
 def send_sms(session: Session, to_mobile: str, body: str, purpose: str, *, backend: str) -> SmsMessage:
-    """Queue a message in the caller's transaction; `backend` is the SMS_BACKEND setting."""
-    send = BACKENDS.get(backend)
-    if send is None:
-        raise RuntimeError(f"Unknown SMS_BACKEND {backend!r}; known: {', '.join(BACKENDS)}")
-    message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend=backend)
+    """Queue a message in the caller's transaction; `backend` is the SMS_BACKEND setting. The message goes
+    out with the `sms.send` job that this transaction starts when it commits."""
+    from ..jobs import enqueue_once
+
+    backend_named(backend)  # an unknown backend is refused here, in the use case, not later in the job
+    message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend=backend, status="queued")
     session.add(message)
-    send(message)
-    if backend == "console":
-        message.status, message.sent_at = "sent", utcnow()
+    enqueue_once(session, SEND_JOB)  # one sending job per transaction, however many messages it queues
     return message

@@ -1,16 +1,15 @@
-"""The supervisor's home: their area's households by state, the submitted ones first to review."""
+"""The supervisor's home: their area's households by state, the submitted ones first to review, and the
+complaints escalated to them, a page at a time."""
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
 
-from sqlalchemy import select
-
 from ..auth.sessions import role_required
-from ..domain.complaints import OPEN_STATES
-from ..models import Complaint
 from ..domain.roles import Role
 from ..extensions import db
-from ..rendering import render_page
+from ..rendering import render_page, wants_fragment
+from ..services.complaints import escalated_to
 from ..services.overview import households_by_status
 from . import bp
 
@@ -19,9 +18,6 @@ from . import bp
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def home():
     area = current_user.area
-    counts = households_by_status(db.session, area)
-    escalated = db.session.scalars(
-        select(Complaint).where(Complaint.escalated_to_id == current_user.id, Complaint.state.in_(list(OPEN_STATES)))
-        .order_by(Complaint.deadline_at)
-    ).all()
-    return render_page("supervisor/home.html", area=area, counts=counts, escalated=escalated)
+    page = escalated_to(db.session, current_user, cursor=request.args.get("cursor") or None)
+    counts = {} if wants_fragment() else households_by_status(db.session, area)
+    return render_page("supervisor/home.html", "escalated", area=area, counts=counts, escalated=page.rows, page=page)

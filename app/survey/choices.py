@@ -48,6 +48,7 @@ PROBLEMS = {
     "dob_future": _l("The date of birth is in the future."),
     "age_missing": _l("The date of birth or the age is missing."),
     "child_not_younger": _l("This child is not much younger than the parents. Please check the ages."),
+    "relation_sex": _l("The relation does not fit the sex (a son is male, a daughter female). Please check both."),
 }
 
 

@@ -297,3 +297,36 @@ def test_any_text_is_either_a_canonical_cnic_or_refused_with_a_cnic_error(text):
 
 def test_a_cnic_pasted_with_invisible_zero_width_characters_is_accepted():
     assert normalise_cnic("\u200b35202\u200c-1234567-1\ufeff") == "35202-1234567-1"
+
+
+# --- the CNIC search as an index range ---------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from app.domain.cnic import prefix_range  # noqa: E402
+
+
+@pytest.mark.parametrize("prefix, expected", [
+    ("35202", ("35202", "35203")),
+    ("35202-", ("35202", "35203")),
+    ("35202-19", ("35202-19", "35202-2")),
+    ("35209-9", ("35209-9", "3521")),
+    ("3", ("3", "4")),
+    ("99999-9999999-9", ("99999-9999999-9", None)),
+])
+def test_a_cnic_prefix_becomes_a_range_with_a_digit_upper_bound(prefix, expected):
+    assert prefix_range(prefix) == expected
+
+
+@given(st.integers(10**12, 10**13 - 1), st.integers(10**12, 10**13 - 1), st.integers(1, 15))
+def test_the_range_holds_exactly_the_cnics_with_the_prefix_by_bytes_and_without_dashes(a, b, length):
+    def shaped(n):
+        d = str(n)
+        return f"{d[:5]}-{d[5:12]}-{d[12]}"
+
+    stored, typed = shaped(a), shaped(b)[:length]
+    low, high = prefix_range(typed)
+    for key in (lambda s: s, lambda s: s.replace("-", "")):  # C collation; a collation that skips dashes
+        inside = key(low) <= key(stored) and (high is None or key(stored) < key(high))
+        assert inside == stored.startswith(typed.rstrip("-")), (stored, typed, low, high)

@@ -20,6 +20,7 @@ from app.domain.questionnaire import (
     asks_marital_status,
     is_blocking,
     member_problems,
+    relation_fits_sex,
 )
 
 TODAY = date(2024, 6, 15)
@@ -335,7 +336,9 @@ def well_formed_households(draw):
     dobs = draw(st.lists(past_dobs, min_size=size, max_size=size))
     rows = [("head", head_age)] + others
     members = [
-        MemberFacts(key=i, relation=relation, sex=draw(st.sampled_from([None, "male", "female", "transgender"])),
+        MemberFacts(key=i, relation=relation,
+                    sex=draw(st.sampled_from([s for s in (None, "male", "female", "transgender")
+                                              if relation_fits_sex(relation, s)])),
                     age=age, cnic=unique[i] if has_cnic[i] else None, dob=dobs[i])
         for i, (relation, age) in enumerate(rows)
     ]
@@ -348,3 +351,18 @@ def test_a_household_with_one_adult_head_distinct_cnics_and_known_ages_has_no_er
     assert [p for p in problems if p.severity == "error"] == []
     assert not is_blocking(problems)
     assert {p.code for p in problems} <= {"child_not_younger"}
+
+
+# --- relation and sex -------------------------------------------------------------------------------------
+
+
+def test_a_male_daughter_and_a_female_son_are_errors():
+    members = [member(1, "head", 40), member(2, "daughter", 10, sex="male"), member(3, "son", 8, sex="female")]
+    problems = only(member_problems(members, TODAY), "relation_sex")
+    assert [(p.member, p.severity) for p in problems] == [(2, "error"), (3, "error")]
+
+
+def test_relations_that_say_nothing_of_sex_fit_anyone_and_a_transgender_member_fits_any_relation():
+    assert relation_fits_sex("spouse", "male") and relation_fits_sex("grandchild", "female")
+    assert relation_fits_sex("daughter", "transgender") and relation_fits_sex("son", None)
+    assert not relation_fits_sex("mother", "male") and not relation_fits_sex("brother", "female")

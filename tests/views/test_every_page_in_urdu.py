@@ -51,7 +51,7 @@ def test_every_page_of_every_role_is_urdu_only(app, client, login_as, make_user,
     for path in ("/enumerator/", *(f"{base}/{s}" for s in ("consent", "members", "housing", "assets", "income", "review"))):
         visit(client, path, path)
     for role, paths in (("helpdesk", ("/helpdesk/", "/helpdesk/lookup", "/helpdesk/dashboard", f"/helpdesk/complaints/{complaint_id}")),
-                        ("supervisor", ("/supervisor/",)), ("admin", ("/admin/",)), ("citizen", ("/me",))):
+                        ("supervisor", ("/supervisor/",)), ("admin", ("/admin/", "/admin/jobs")), ("citizen", ("/me",))):
         browser = Browserish(app.test_client())
         user = make_user(role, cnic=f"35202-00000{len(pages):02d}-1", area="Lahore" if role == "supervisor" else None)
         from tests.conftest import PASSWORD
