@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from ..domain.complaints import OPEN_STATES, ComplaintState
 from ..domain.household_status import HouseholdStatus
@@ -127,6 +127,10 @@ def _user_deleted(_mapper, connection, target: User) -> None:
             .where(Complaint.assigned_to_id == target.id).group_by(district_key, Complaint.state, Complaint.category)):
         pending["complaints"][(district, state, category, target.id)] -= n
         pending["complaints"][(district, state, category, NONE_KEY)] += n
+    # Complaints this session holds learn of it too, so that a later change of one counts from "nobody".
+    for held in list(object_session(target).identity_map.values()):
+        if isinstance(held, Complaint) and held.assigned_to_id == target.id:
+            set_committed_value(held, "assigned_to_id", None)
 
 
 _COMPLAINT_KEYS = ("district_id", "state", "category", "assigned_to_id")
