@@ -67,8 +67,14 @@ bench: install
 	$(BIN)/python bench/run.py
 
 # PostgreSQL: BENCH_DATABASE_URL (default pser_bench on 127.0.0.1, dropped and re-created), BENCH_SIZES=10000,1000000
+# Pages at 10 thousand and 1 million households, then the loader beside a raw COPY of the same rows (on a
+# database of its own, emptied first). BENCH_SIZES, BENCH_COPY_HOUSEHOLDS and the URLs can be changed.
+BENCH_COPY_HOUSEHOLDS ?= 1000000
+BENCH_COPY_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/pser_bench_copy
 bench-scale: install
 	$(BIN)/python bench/scale.py
+	psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS pser_bench_copy" -c "CREATE DATABASE pser_bench_copy"
+	$(BIN)/python bench/bulk_load.py --database-url $(BENCH_COPY_DATABASE_URL) --households $(BENCH_COPY_HOUSEHOLDS) --source demo
 
 translations-update: install
 	$(FLASK) translate update
