@@ -98,9 +98,23 @@ def from_environment() -> dict:
 
 
 def check_production_settings(config: dict) -> None:
-    """A production process must not run with the development secret or a guessable one."""
+    """A production process must not run with the development secret or a guessable one, nor with an SMS
+    backend that would print codes and numbers to a terminal (console) or that does not exist."""
     if config.get("PSER_ENV") != "production":
         return
+    from .services.sms_delivery import BACKENDS, PRODUCTION_BACKENDS
+
+    backend = config.get("SMS_BACKEND") or ""
+    if backend not in BACKENDS:
+        raise RuntimeError(
+            f"SMS_BACKEND={backend!r} is not a known SMS backend (known: {', '.join(sorted(BACKENDS))}); "
+            f"in production set SMS_BACKEND to one of: {', '.join(sorted(PRODUCTION_BACKENDS))}."
+        )
+    if backend not in PRODUCTION_BACKENDS:
+        raise RuntimeError(
+            f"SMS_BACKEND={backend!r} is for development only: it sends no SMS and would print codes to the "
+            f"terminal. In production set SMS_BACKEND to one of: {', '.join(sorted(PRODUCTION_BACKENDS))}."
+        )
     key = config.get("SECRET_KEY") or ""
     if key == DEV_SECRET_KEY or len(key) < 32:
         raise RuntimeError(

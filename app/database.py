@@ -33,8 +33,12 @@ def _begin_before_savepoint(connection, _name) -> None:
 
 def engine_options(url: str) -> dict:
     """A server database may restart under us: test each pooled connection before use. A SQLite file
-    cannot, and the extra SELECT 1 would cost every request."""
-    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    cannot, and the extra SELECT 1 would cost every request. On every engine, an error never carries the
+    statement's bound values (CNICs, names, mobiles, addresses, GPS, password hashes) into a log line."""
+    options: dict = {"hide_parameters": True}
+    if not url.startswith("sqlite"):
+        options["pool_pre_ping"] = True
+    return options
 
 
 def _read_engine(url: str) -> Engine:

@@ -3,6 +3,8 @@ with doubling pauses between tries. No commits here: the `sms.send` job owns eac
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -34,16 +36,27 @@ class SmsBackend(Protocol):
         """Hand one message over; raise to report that it was not accepted."""
 
 
+def _printing_to_terminal() -> bool:
+    """Only a developer's own terminal sees a message's text (so an OTP can be typed in): PSER_ENV (or
+    FLASK_ENV) says development, as app.config reads it. Never in production, where this backend is refused
+    at start anyway (app.config.check_production_settings)."""
+    return os.environ.get("PSER_ENV", os.environ.get("FLASK_ENV", "development")) == "development"
+
+
 class ConsoleBackend:
-    """The development backend: the log shows the message, so an OTP can be read from the terminal."""
+    """The development backend. The log says only that a message went out (masked number, purpose, no
+    text: a body may carry a code); in development the terminal also shows the text, never the full number."""
 
     name = "console"
 
     def send(self, sms: OutgoingSms) -> None:
-        log.warning("SMS to %s (%s): %s", mask_mobile(sms.to_mobile), sms.purpose, sms.body)
-        print(f"[SMS to {sms.to_mobile}] {sms.body}", flush=True)
+        log.info("SMS %s to %s (%s) handed to the console", sms.id, mask_mobile(sms.to_mobile), sms.purpose)
+        if _printing_to_terminal():
+            print(f"[SMS to {mask_mobile(sms.to_mobile)}] {sms.body}", file=sys.stdout, flush=True)
 
 
+# Backends fit for production: a real gateway, or the outbox collected from outside the portal.
+PRODUCTION_BACKENDS = frozenset({"outbox"})
 # None: messages stay queued in the outbox for a gateway process outside the portal to collect.
 BACKENDS: dict[str, SmsBackend | None] = {"console": ConsoleBackend(), "outbox": None}
 

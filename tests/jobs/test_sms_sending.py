@@ -147,3 +147,30 @@ def test_two_senders_at_once_share_the_outbox_without_overlap(app, db, is_postgr
         thread.join()
     first, second = claimed
     assert set(first).isdisjoint(second) and len(first) + len(second) == 40
+
+
+def test_a_gateway_down_at_sign_up_loses_neither_the_account_nor_its_code(app, client, db, gateway, monkeypatch):
+    from app.models import User
+    from tests.conftest import outbox_codes
+    from tests.helpers import valid_registration
+
+    backend = gateway(failures=99, retry_seconds=3600, max_attempts=5)
+    client.get("/register")
+    assert client.post("/register", data=valid_registration()).status_code == 302
+    account = db.scalars(select(User)).one()  # the sign-up stands though the gateway refused the message
+    message = db.scalars(select(SmsMessage)).one()
+    assert (message.status, message.attempts, message.next_attempt_at is not None) == ("queued", 1, True)
+    assert "gateway timed out" in message.last_error
+    # The gateway is back and the hour has passed: the next sending job (here another citizen's message;
+    # with RQ, the retry the job planned) takes the waiting message too.
+    backend.failures = 0
+    db.execute(SmsMessage.__table__.update().values(next_attempt_at=datetime(2000, 1, 1, tzinfo=UTC)))
+    db.commit()
+    [other] = queue_sms(app, db, "another citizen's message")
+    message = db.get(SmsMessage, message.id)
+    assert (message.status, message.attempts, sorted(backend.accepted)) == ("sent", 2, [message.id, other])
+    code = outbox_codes(app, account.mobile)[-1]
+    client.get("/verify")
+    assert client.post("/verify", data={"code": code}).status_code == 302
+    db.expire_all()
+    assert db.get(User, account.id).mobile_verified_at is not None

@@ -107,3 +107,16 @@ def test_production_refuses_to_start_with_the_default_secret(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
+
+
+@pytest.mark.parametrize("backend, says", [("console", "development only"), ("carrier-pigeon", "not a known")])
+def test_production_refuses_to_start_with_a_development_or_unknown_sms_backend(monkeypatch, backend, says):
+    from app import create_app
+
+    monkeypatch.setenv("PSER_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-0123456789")
+    monkeypatch.setenv("SMS_BACKEND", backend)
+    with pytest.raises(RuntimeError, match=f"SMS_BACKEND.*{says}"):
+        create_app()
+    monkeypatch.setenv("SMS_BACKEND", "outbox")
+    assert create_app().config["SMS_BACKEND"] == "outbox"
