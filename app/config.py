@@ -102,6 +102,12 @@ def check_production_settings(config: dict) -> None:
     backend that would print codes and numbers to a terminal (console) or that does not exist."""
     if config.get("PSER_ENV") != "production":
         return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
     from .services.sms_delivery import BACKENDS, PRODUCTION_BACKENDS
 
     backend = config.get("SMS_BACKEND") or ""
@@ -114,10 +120,4 @@ def check_production_settings(config: dict) -> None:
         raise RuntimeError(
             f"SMS_BACKEND={backend!r} is for development only: it sends no SMS and would print codes to the "
             f"terminal. In production set SMS_BACKEND to one of: {', '.join(sorted(PRODUCTION_BACKENDS))}."
-        )
-    key = config.get("SECRET_KEY") or ""
-    if key == DEV_SECRET_KEY or len(key) < 32:
-        raise RuntimeError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
