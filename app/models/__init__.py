@@ -1,7 +1,7 @@
 """The registry's tables as typed SQLAlchemy models; import from here."""
 from .area import Area
 from .audit import AuditEntry
-from .complaint import Complaint, ComplaintEvent
+from .complaint import Complaint, ComplaintEvent, ComplaintFiler
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
@@ -16,6 +16,7 @@ __all__ = [
     "Complaint",
     "ComplaintCount",
     "ComplaintEvent",
+    "ComplaintFiler",
     "ComplaintResolveTime",
     "Household",
     "HouseholdCount",

@@ -39,7 +39,9 @@ class Complaint(db.Model):
     description: Mapped[str] = mapped_column(Text)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True, active_history=True)
     state: Mapped[str] = mapped_column(String(12), default=ComplaintState.NEW, index=True, active_history=True)
-    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The account that filed it (signed in); None for a complaint filed without signing in. Only what an
+    # account filed (or verified as its own) shows on its pages and counts against its cap.
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                        active_history=True)
     deadline_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True, active_history=True)
@@ -83,3 +85,13 @@ class ComplaintEvent(db.Model):
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
     actor = relationship("User")
+
+
+class ComplaintFiler(db.Model):
+    """One row per person who files complaints: an account, or a CNIC with a mobile number (keyed hash) for
+    complaints filed without signing in. A filing locks its filer's row while it counts the open
+    complaints and adds one, so parallel filings by one filer are counted one after another."""
+
+    __tablename__ = "complaint_filers"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -51,8 +51,12 @@ def new_complaint():
             filed_by=current_user if current_user.is_authenticated else None, locale=current_language(),
             ip=request.remote_addr)
     except service.TooManyOpenComplaints:
-        form.cnic.errors = [_("This CNIC already has %(n)s open complaints. Please track them, or wait until they are resolved.",
-                              n=current_app.config["COMPLAINT_MAX_OPEN"])]
+        limit = current_app.config["COMPLAINT_MAX_OPEN"]
+        form.cnic.errors = [
+            _("You already have %(n)s open complaints. Please track them, or wait until they are resolved.", n=limit)
+            if current_user.is_authenticated else
+            _("%(n)s complaints with this CNIC and mobile number are already open. Please track them, or wait "
+              "until they are resolved.", n=limit)]
         return render_page("public/complaint_new.html", "complaint_form", status=422, form=form, key=new_key(),
                            complaint=None)
     return render_page("public/complaint_new.html", "complaint_form", form=form, key=None, complaint=complaint)
@@ -74,14 +78,15 @@ def _track_context(complaint, form, **extra) -> dict:
 def track_complaint():
     form = TrackForm()
     if request.method == "GET":
-        mine = service.citizen_complaints(db.session, current_user.cnic) if (
+        mine = service.citizen_complaints(db.session, current_user) if (
             current_user.is_authenticated and current_user.role == "citizen") else []
         return render_page("public/complaint_track.html", form=form, complaint=None, searched=False, mine=mine)
     if not form.validate():
         return render_page("public/complaint_track.html", "track_result", status=422, form=form, complaint=None,
                            searched=False)
     complaint = service.find_for_citizen(db.session, service_context(), form.tracking_no.data, form.cnic.data,
-                                         ip=request.remote_addr)
+                                         ip=request.remote_addr,
+                                         viewer=current_user if current_user.is_authenticated else None)
     return render_page("public/complaint_track.html", "track_result", **_track_context(complaint, form))
 
 

@@ -248,7 +248,7 @@ def me():
     area_form = HomeAreaForm(formdata=None)
     area_form.tehsil.choices = tehsil_choices(db.session)
     return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE,
-                       complaints=citizen_complaints(db.session, user.cnic), area_form=area_form)
+                       complaints=citizen_complaints(db.session, user), area_form=area_form)
 
 
 @bp.post("/me/area")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import LargeBinary, and_, case, false, func, insert, literal, select, true, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.complaints import (
@@ -24,13 +26,14 @@ from ..domain.complaints import (
 )
 from ..domain.mobile import mask_mobile
 from ..domain.roles import Role
-from ..models import Area, AuditEntry, Complaint, ComplaintEvent, Household, User
+from ..models import Area, AuditEntry, Complaint, ComplaintEvent, ComplaintFiler, Household, User
 from ..models.base import UtcDateTime, utcnow
 from ..models.summary import NONE_KEY
 from . import audit, summaries
 from .area_tree import area_tree
 from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
+from .privacy import keyed_hash
 
 
 class TooManyOpenComplaints(Exception):
@@ -53,8 +56,8 @@ def _notify(session: Session, ctx: ServiceContext, complaint: Complaint, message
             locale: str | None = None) -> None:
     """An SMS to the citizen, in the citizen's language (Urdu unless their account says otherwise).
     `message` is a msgid, translated by the notifier under the citizen's locale."""
-    if locale is None:
-        user = session.scalars(select(User).where(User.cnic == complaint.cnic)).first()
+    if locale is None:  # the filer's account's language; a complaint filed without one is answered in Urdu
+        user = session.get(User, complaint.filed_by_id) if complaint.filed_by_id else None
         locale = (user.locale if user else None) or "ur"
     ctx.notifier.send_sms(session, complaint.mobile, message, locale=locale, purpose="complaint",
                           tracking=complaint.tracking_no)
@@ -78,17 +81,46 @@ FILED_SMS = N_("PSER: your complaint is registered. Tracking number %(tracking)s
 REPLY_SMS = N_("PSER complaint %(tracking)s: there is a reply. Track it on the portal.")
 
 
-def open_count(session: Session, cnic: str) -> int:
-    return session.scalar(select(func.count()).select_from(Complaint)
-                          .where(Complaint.cnic == cnic, Complaint.state.in_(list(OPEN_STATES)))) or 0
+def filer_key(ctx: ServiceContext, *, cnic: str, mobile: str, filed_by: User | None) -> str:
+    """Who is filing, for the cap: the account when signed in; otherwise the CNIC together with the mobile
+    that will receive the answers (keyed hash: the filers' table holds no CNIC)."""
+    if filed_by is not None:
+        return f"account:{filed_by.id}"
+    return keyed_hash(ctx.hash_key, f"{cnic}|{mobile}")
+
+
+def _filed_by_filter(*, cnic: str, mobile: str, filed_by: User | None):
+    if filed_by is not None:
+        return Complaint.filed_by_id == filed_by.id
+    return and_(Complaint.filed_by_id.is_(None), Complaint.cnic == cnic, Complaint.mobile == mobile)
+
+
+def open_count(session: Session, *, cnic: str, mobile: str, filed_by: User | None) -> int:
+    """The open complaints of one filer: a stranger typing someone's CNIC fills only their own count (a CNIC
+    with their mobile), never the account's, so the owner is never kept from complaining."""
+    return session.scalar(select(func.count()).select_from(Complaint).where(
+        Complaint.is_open(), _filed_by_filter(cnic=cnic, mobile=mobile, filed_by=filed_by))) or 0
+
+
+def _hold_filer(session: Session, key: str) -> None:
+    """Lock the filer's row until the transaction ends (made on first use): a parallel filing by the same
+    filer waits here, and counts after this one is committed."""
+    dialect = session.get_bind().dialect.name
+    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(make_insert(ComplaintFiler).values(key=key).on_conflict_do_nothing(index_elements=["key"]))
+    session.execute(select(ComplaintFiler.key).where(ComplaintFiler.key == key).with_for_update())
 
 
 def file_complaint(session: Session, ctx: ServiceContext, *, cnic: str, mobile: str, category: str,
                    description: str, district: Area | None, filed_by: User | None, locale: str,
                    ip: str | None) -> Complaint:
-    """Raises TooManyOpenComplaints after adding an audit entry that the caller commits with the refusal."""
-    if open_count(session, cnic) >= ctx.settings["COMPLAINT_MAX_OPEN"]:
-        audit.record(session, ctx, "complaint.file", cnic=cnic, ip=ip, outcome="too_many_open")
+    """Raises TooManyOpenComplaints after adding an audit entry that the caller commits with the refusal.
+    Anyone may complain without an account; such a complaint reaches the mobile typed with it, counts
+    against that CNIC and mobile only, and never shows on, counts against or changes an account."""
+    _hold_filer(session, filer_key(ctx, cnic=cnic, mobile=mobile, filed_by=filed_by))
+    if open_count(session, cnic=cnic, mobile=mobile, filed_by=filed_by) >= ctx.settings["COMPLAINT_MAX_OPEN"]:
+        audit.record(session, ctx, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,
+                     outcome="too_many_open")
         raise TooManyOpenComplaints(cnic)
     now = ctx.now()
     complaint = Complaint(cnic=cnic, mobile=mobile, category=category, description=description,
@@ -105,10 +137,18 @@ def file_complaint(session: Session, ctx: ServiceContext, *, cnic: str, mobile: 
 
 
 def find_for_citizen(session: Session, ctx: ServiceContext, tracking_no: str, cnic: str, *,
-                     ip: str | None) -> Complaint | None:
-    """Both must match: a tracking number alone shows nothing."""
+                     ip: str | None, viewer: User | None = None) -> Complaint | None:
+    """Both must match: a tracking number alone shows nothing. A signed-in, verified citizen who tracks a
+    complaint filed without signing in, with their CNIC and the mobile their account verified, has shown it
+    is theirs (its tracking number reached that phone): from then on it is listed on their pages."""
     complaint = session.scalars(select(Complaint).where(Complaint.tracking_no == tracking_no,
                                                         Complaint.cnic == cnic)).first()
+    if (complaint is not None and viewer is not None and complaint.filed_by_id is None
+            and viewer.role == Role.CITIZEN and viewer.is_verified and viewer.cnic == complaint.cnic
+            and viewer.mobile == complaint.mobile):
+        complaint.filed_by_id = viewer.id
+        audit.record(session, ctx, "complaint.claim", actor_id=viewer.id, cnic=cnic, ip=ip,
+                     outcome=complaint.tracking_no)
     audit.record(session, ctx, "complaint.track", cnic=cnic, ip=ip, outcome="found" if complaint else "not_found")
     return complaint
 
@@ -117,7 +157,15 @@ def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
     return [event for event in complaint.events if event.public]
 
 
-def citizen_complaints(session: Session, cnic: str) -> list[Complaint]:
+def citizen_complaints(session: Session, user: User) -> list[Complaint]:
+    """What a signed-in citizen sees as theirs: what they filed, or verified as theirs (find_for_citizen);
+    never what others filed with their CNIC."""
+    return list(session.scalars(select(Complaint).where(Complaint.filed_by_id == user.id)
+                                .order_by(Complaint.id.desc())))
+
+
+def complaints_about(session: Session, cnic: str) -> list[Complaint]:
+    """Every complaint naming a CNIC, whoever filed it: for staff, not for the citizen's own pages."""
     return list(session.scalars(select(Complaint).where(Complaint.cnic == cnic).order_by(Complaint.id.desc())))
 
 
@@ -393,7 +441,7 @@ def look_up_citizen(session: Session, ctx: ServiceContext, cnic: str, *, reason:
         registered=user is not None, verified=bool(user and user.is_verified),
         household_id=household.id if household else None, household_status=household.status if household else None,
         household_area=household.area if household else None, self_declared=bool(household and household.self_declared),
-        member_count=len(household.members) if household else 0, complaints=citizen_complaints(session, cnic))
+        member_count=len(household.members) if household else 0, complaints=complaints_about(session, cnic))
     audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
                  outcome="found" if (user or household) else "not_found", detail={"reason": reason[:300]})
     return view
@@ -417,11 +465,10 @@ def request_resurvey(session: Session, ctx: ServiceContext, complaint: Complaint
 
 
 def correct_contact(session: Session, ctx: ServiceContext, complaint: Complaint, mobile: str, actor: User) -> None:
+    """The number this complaint's answers go to. Never an account's: a complaint's CNIC may have been typed
+    by anyone, and an account's mobile changes only through the account's own verified flows."""
     old = complaint.mobile
     complaint.mobile = mobile
-    user = session.scalars(select(User).where(User.cnic == complaint.cnic)).first()
-    if user is not None:
-        user.mobile = mobile
     _event(session, complaint, "contact", actor, text=None)
     audit.record(session, ctx, "complaint.contact", actor_id=actor.id, cnic=complaint.cnic,
                  outcome=complaint.tracking_no, detail={"from": mask_mobile(old), "to": mask_mobile(mobile)})

@@ -49,7 +49,7 @@ def test_too_many_open_complaints_are_refused_with_an_audit_entry_for_the_caller
 def test_assigning_then_resolving_moves_the_complaint_and_tells_the_citizen_each_time(session, ctx, clock, notifier):
     agent = make_user(session, role=Role.HELPDESK)
     citizen = make_user(session, locale="en")
-    complaint = make_complaint(session, cnic=citizen.cnic)
+    complaint = make_complaint(session, cnic=citizen.cnic, filed_by_id=citizen.id)  # filed signed in
     session.commit()
 
     complaints.assign(session, ctx, complaint, agent, agent)
