@@ -12,6 +12,7 @@ from ..auth.sessions import role_required
 from ..complaint_texts import CATEGORY_NAMES, STATE_NAMES
 from ..database import read_session
 from ..domain.complaints import MOVES, ComplaintState, is_overdue
+from ..domain.mobile import mask_mobile
 from ..domain.roles import Role
 from ..extensions import db
 from ..i18n import current_language
@@ -80,9 +81,12 @@ def _forms(complaint: Complaint, **overrides) -> dict:
     return forms
 
 
-def _page(complaint: Complaint, status: int = 200, **overrides):
+def _page(complaint: Complaint, status: int = 200, *, mobile_revealed: bool = False, **overrides):
+    # The number is masked unless the agent asked for it to call the citizen (an audited action).
+    mobile = complaint.mobile if mobile_revealed else mask_mobile(complaint.mobile)
     return render_page("helpdesk/complaint.html", status=status, complaint=complaint, now=utcnow(),
-                       is_overdue=is_overdue, **_forms(complaint, **overrides))
+                       is_overdue=is_overdue, mobile=mobile, mobile_revealed=mobile_revealed,
+                       may_reveal=current_user.role == Role.HELPDESK, **_forms(complaint, **overrides))
 
 
 @bp.get("/complaints/<int:complaint_id>")
@@ -92,6 +96,16 @@ def complaint(complaint_id: int):
     audit.record(db.session, service_context(), "complaint.view", actor_id=current_user.id, cnic=item.cnic,
                  outcome=item.tracking_no)
     return _page(item)
+
+
+@bp.post("/complaints/<int:complaint_id>/mobile")
+@role_required(Role.HELPDESK)
+def reveal_mobile(complaint_id: int):
+    """The full number, for an agent about to call the citizen back; each reveal is in the audit log."""
+    item = _complaint(complaint_id)
+    audit.record(db.session, service_context(), "complaint.reveal_mobile", actor_id=current_user.id,
+                 cnic=item.cnic, outcome=item.tracking_no)
+    return _page(item, mobile_revealed=True)
 
 
 def _back(item: Complaint):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import LargeBinary, and_, case, false, func, insert, literal, select, true, update
@@ -34,6 +34,7 @@ from .area_tree import area_tree
 from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
 from .privacy import keyed_hash
+from .staff_scope import CITIZENS, COMPLAINTS, staff_scope
 
 
 class TooManyOpenComplaints(Exception):
@@ -204,37 +205,23 @@ def _close(session: Session, complaint: Complaint, actor: User | None, now: date
 
 
 def may_handle(session: Session, user: User, complaint: Complaint) -> bool:
-    """Per record: an admin handles every complaint; a helpdesk agent without an area (the call centre) all
-    of Punjab; an agent or supervisor with an area that area's complaints (and those naming no district)."""
-    if user.role == Role.ADMIN:
-        return True
-    if user.role not in (Role.HELPDESK, Role.SUPERVISOR):
-        return False
-    if user.area_id is None:
-        return user.role == Role.HELPDESK
-    return complaint.district_id is None or complaint.district_id in _districts(session, user)
-
-
-def _districts(session: Session, user: User) -> tuple[int, ...]:
-    return area_tree(session, must_have=user.area_id).descendants(user.area_id)
+    """Per record, by the staff scope rule (services.staff_scope): an admin every complaint; a helpdesk agent
+    without an area (the call centre) all of Punjab; an agent or supervisor with an area that area's
+    complaints, and those naming no district."""
+    return staff_scope(session, user, COMPLAINTS).covers(complaint.district_id, unplaced=True)
 
 
 def _scope_keys(session: Session, user: User) -> list[int] | None:
     """The summary keys of what `user` may handle: None for everything (see may_handle)."""
-    if user.role == Role.ADMIN or (user.area_id is None and user.role == Role.HELPDESK):
+    scope = staff_scope(session, user, COMPLAINTS)
+    if scope.everywhere:
         return None
-    if user.area_id is None or user.role not in (Role.HELPDESK, Role.SUPERVISOR):
-        return []
-    return [*_districts(session, user), NONE_KEY]
+    return [*scope.areas, NONE_KEY] if scope.areas else []
 
 
 def _in_scope(session: Session, query, user: User):
     """Limit a query of complaints to what `user` may handle (see may_handle)."""
-    if user.role == Role.ADMIN or (user.area_id is None and user.role == Role.HELPDESK):
-        return query
-    if user.area_id is None:
-        return query.where(false())
-    return query.where(Complaint.district_id.in_(_districts(session, user)) | Complaint.district_id.is_(None))
+    return query.where(staff_scope(session, user, COMPLAINTS).where(Complaint.district_id, unplaced=True))
 
 
 @dataclass
@@ -416,35 +403,53 @@ def escalate_overdue(session: Session, ctx: ServiceContext, now: datetime | None
 
 @dataclass
 class CitizenView:
-    """What the helpdesk may see of a citizen: never income, disability or health."""
+    """What the helpdesk may see of a citizen: never income, disability or health, and the mobile masked
+    (the number to call is the complaint's, revealed on the complaint with an audited action).
+    `in_scope` False: nobody with this CNIC in the viewer's area, and nothing else is filled in."""
 
     cnic: str
-    full_name: str | None
-    mobile: str | None
-    registered: bool
-    verified: bool
-    household_id: int | None
-    household_status: str | None
-    household_area: Area | None
-    self_declared: bool
-    member_count: int
-    complaints: list[Complaint]
+    in_scope: bool
+    full_name: str | None = None
+    mobile_masked: str | None = None
+    registered: bool = False
+    verified: bool = False
+    household_id: int | None = None
+    household_status: str | None = None
+    household_area: Area | None = None
+    self_declared: bool = False
+    member_count: int = 0
+    complaints: list[Complaint] = field(default_factory=list)
 
 
 def look_up_citizen(session: Session, ctx: ServiceContext, cnic: str, *, reason: str, actor: User,
                     ip: str | None) -> CitizenView:
+    """By the staff scope rule: a citizen lies in their household's area, or, with no household placed yet,
+    in the districts of the complaints about them; staff see only citizens (and complaints) of their area."""
     user = session.scalars(select(User).where(User.cnic == cnic)).first()
     household = session.get(Household, user.household_id) if user and user.household_id else session.scalars(
         select(Household).where(Household.head_cnic == cnic).order_by(Household.id.desc())).first()
-    view = CitizenView(
-        cnic=cnic, full_name=user.full_name if user else None, mobile=user.mobile if user else None,
+    scope = staff_scope(session, actor, CITIZENS)
+    about = complaints_about(session, cnic)
+    if household is not None and household.area_id is not None:
+        in_scope = scope.covers(household.area_id)
+    else:
+        in_scope = scope.everywhere or any(scope.covers(c.district_id, unplaced=True) for c in about)
+    found = user is not None or household is not None
+    # Area staff get one answer for "nobody" and "somebody elsewhere": the look-up tells no one who exists.
+    in_scope = in_scope and (found or scope.everywhere)
+    audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
+                 outcome=("found" if in_scope else "out_of_scope") if found else "not_found",
+                 detail={"reason": reason[:300]})
+    if not in_scope:
+        return CitizenView(cnic=cnic, in_scope=False)
+    return CitizenView(
+        cnic=cnic, in_scope=True, full_name=user.full_name if user else None,
+        mobile_masked=mask_mobile(user.mobile) if user and user.mobile else None,
         registered=user is not None, verified=bool(user and user.is_verified),
         household_id=household.id if household else None, household_status=household.status if household else None,
         household_area=household.area if household else None, self_declared=bool(household and household.self_declared),
-        member_count=len(household.members) if household else 0, complaints=complaints_about(session, cnic))
-    audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
-                 outcome="found" if (user or household) else "not_found", detail={"reason": reason[:300]})
-    return view
+        member_count=len(household.members) if household else 0,
+        complaints=[c for c in about if scope.covers(c.district_id, unplaced=True)])
 
 
 def request_resurvey(session: Session, ctx: ServiceContext, complaint: Complaint, actor: User, reason: str) -> bool:

@@ -18,6 +18,7 @@ from . import audit, summaries
 from .area_tree import area_tree
 from .context import ServiceContext
 from .keyset import Keyset, Page, paginate
+from .staff_scope import HOUSEHOLDS, staff_scope
 
 EDITABLE = {HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED, HouseholdStatus.DRAFT, HouseholdStatus.RETURNED}
 # The columns each section writes, and the member table's: from the question catalogue.
@@ -26,14 +27,11 @@ MEMBER_FIELDS = CATALOGUE.member_columns()
 
 
 def may_open(session: Session, user: User, household: Household) -> bool:
-    """Per record: an enumerator or supervisor only within their area; a citizen only their own household."""
-    if user.role == Role.ADMIN:
-        return True
+    """Per record: a citizen only their own household; staff by the staff scope rule (services.staff_scope):
+    an enumerator or supervisor only within their area, an admin everywhere."""
     if user.role == Role.CITIZEN:
         return user.household_id == household.id
-    if user.role in (Role.ENUMERATOR, Role.SUPERVISOR) and user.area_id is not None:
-        return household.area_id in area_tree(session, must_have=user.area_id).descendants(user.area_id)
-    return False
+    return staff_scope(session, user, HOUSEHOLDS).covers(household.area_id)
 
 
 # Households the helpdesk asked to visit again first, then the latest changed; a search in CNIC order.
