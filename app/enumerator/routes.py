@@ -12,6 +12,7 @@ from ..domain.numerals import to_latin_digits
 from ..domain.roles import Role
 from ..extensions import db
 from ..rendering import htmx_redirect, render_page, wants_fragment
+from ..services import audit
 from ..services.overview import households_by_status
 from ..services.questionnaire import area_households, start_household
 from ..unit_of_work import service_context
@@ -47,6 +48,10 @@ def home():
     cursor = (request.form if request.method == "POST" else request.args).get("cursor") or None
     prefix = _cnic_prefix(query)
     page = area_households(db.session, current_user, status=state, cnic_prefix=prefix or None, cursor=cursor)
+    if request.method == "POST" and prefix:  # a search by CNIC reads the households it finds: audited, one entry a page
+        audit.record(db.session, service_context(), "household.search", actor_id=current_user.id,
+                     cnic=prefix if len(prefix) == 15 else None, ip=request.remote_addr, outcome=str(len(page.rows)),
+                     detail={"households": [h.id for h in page.rows]})
     # The tabs' counts are outside the list block: not needed when htmx swaps only the list.
     counts = {} if wants_fragment() else households_by_status(db.session, current_user.area)
     context = {"area": current_user.area, "counts": counts, "households": page.rows, "page": page, "state": state,

@@ -34,8 +34,10 @@ def survey_helpers() -> dict:
             "section_title": section_title}
 
 
-def _household(household_id: int) -> Household:
-    """The household, if this user may open it here; otherwise 404, and the attempt is logged."""
+def _household(household_id: int, *, page: str | None = None) -> Household:
+    """The household, if this user may open it here; otherwise 404, and the attempt is logged. `page`: the
+    page about to show the household's data; when it is a read (GET), one audit entry says who read which
+    page (added to the session, written with the request's commit: no query of its own)."""
     if current_user.role not in ROLES_BY_BLUEPRINT.get(request.blueprint, ()):
         abort(403)
     household = db.session.get(Household, household_id)
@@ -44,6 +46,10 @@ def _household(household_id: int) -> Household:
         audit.record(db.session, service_context(), "household.denied", actor_id=current_user.id,
                      cnic=household.head_cnic if household else None, outcome=str(household_id))
         abort(404)
+    if page is not None and request.method == "GET":
+        audit.record(db.session, service_context(), "household.view", actor_id=current_user.id,
+                     cnic=household.head_cnic, ip=request.remote_addr, outcome=str(household.id),
+                     detail={"page": page})
     return household
 
 
@@ -83,7 +89,7 @@ def section(household_id: int, section: str):
         return review(household_id)
     if section not in SECTION_FORMS:
         abort(404)
-    household = _household(household_id)
+    household = _household(household_id, page=section)
     form_class = SECTION_FORMS[section]
     form = form_class(obj=household) if request.method == "GET" else form_class()
     if section == "consent":
@@ -158,7 +164,7 @@ def check(household_id: int, section: str):
 
 
 def members(household_id: int):
-    household = _household(household_id)
+    household = _household(household_id, page="members")
     form = MemberForm()
     if request.method == "GET":
         return render_page("survey/members.html", **_context(household, "members", form=_fresh(form, household),
@@ -196,7 +202,7 @@ def _after_member(result, household: Household, form):
 @login_required
 @idempotent
 def member(household_id: int, member_id: int):
-    household = _household(household_id)
+    household = _household(household_id, page="member")
     existing = db.session.get(HouseholdMember, member_id)
     if existing is None or existing.household_id != household.id:
         abort(404)
@@ -228,7 +234,7 @@ def remove_member(household_id: int, member_id: int):
 
 
 def review(household_id: int):
-    household = _household(household_id)
+    household = _household(household_id, page="review")
     form = MemberForm(formdata=None) if request.method == "GET" else MemberForm()
     if request.method == "GET":
         return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household),
