@@ -189,7 +189,8 @@ def init_cli(app: Flask) -> None:
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
     @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
     def clean_up_command(replay_days: int, wait: bool) -> None:
-        """Delete old replay keys, expired one-time codes, long-closed sessions and finished jobs (run daily).
+        """Delete old replay keys, used or expired one-time codes (and their text in the SMS outbox), long-closed
+        sessions and finished jobs; mask the numbers of messages older than SMS_RETENTION_DAYS (run daily).
         Runs as a background job: inline without REDIS_URL, else on a worker."""
         from .jobs import enqueue
         from .jobs.cli import report
@@ -199,7 +200,7 @@ def init_cli(app: Flask) -> None:
         job = report(job, wait=wait)
         if job.state == "done":
             for what, count in job.result.items():
-                click.echo(f"{what}: {count} removed")
+                click.echo(f"{what}: {count}" + ("" if what.endswith("masked") else " removed"))
 
     @app.cli.group()
     def translate() -> None:

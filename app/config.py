@@ -45,6 +45,8 @@ def from_environment() -> dict:
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
         "SMS_MAX_ATTEMPTS": _int("SMS_MAX_ATTEMPTS", 5),
         "SMS_RETRY_SECONDS": _int("SMS_RETRY_SECONDS", 30),  # then 60, 120, … (at most an hour)
+        # Days a delivered message keeps its full number in the outbox; `clean-up` masks it afterwards.
+        "SMS_RETENTION_DAYS": _int("SMS_RETENTION_DAYS", 30),
         # Background jobs: RQ on REDIS_URL (`flask worker`); without it they run inline after the commit.
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "pser"),
         "JOB_RETRY_INTERVALS": os.environ.get("JOB_RETRY_INTERVALS", "10,60,300"),

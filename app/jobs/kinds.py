@@ -25,12 +25,17 @@ def escalate_complaints(session: Session, params: dict, run: JobRun) -> dict:
 
 @job_kind("housekeeping.clean_up", label=_l("Clean-up"),
           result_labels={"replay keys": _l("replay keys removed"), "one-time codes": _l("one-time codes removed"),
-                         "sessions": _l("sessions removed"), "finished jobs": _l("finished jobs removed")})
+                         "sessions": _l("sessions removed"), "finished jobs": _l("finished jobs removed"),
+                         "used or expired codes": _l("used or expired codes removed"),
+                         "code messages": _l("codes removed from sent messages"),
+                         "sms numbers masked": _l("mobile numbers masked in old messages")})
 def clean_up(session: Session, params: dict, run: JobRun) -> dict:
     from ..services.housekeeping import clean_up as remove_old
     from ..services.jobs import remove_finished_jobs
 
-    removed = remove_old(session, now=run.context.now(), replay_days=int(params.get("replay_days", 7)))
+    removed = remove_old(session, now=run.context.now(), replay_days=int(params.get("replay_days", 7)),
+                         code_ttl_seconds=int(run.settings["OTP_TTL_SECONDS"]),
+                         sms_retention_days=int(run.settings["SMS_RETENTION_DAYS"]))
     removed["finished jobs"] = remove_finished_jobs(session, older_than=timedelta(days=int(params.get("job_days", 30))))
     return removed
 
