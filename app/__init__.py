@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     }
     settings.INSTANCE.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .log_privacy import install as mask_personal_data_in_logs
+
+    mask_personal_data_in_logs()
 
     db.init_app(app)
     from .models.base import render_migration_item

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.models import SmsMessage, User
@@ -72,3 +73,22 @@ def test_the_console_prints_nothing_outside_development(app, client, db, capsys,
     assert client.post("/register", data=valid_registration(cnic=CNIC, mobile=MOBILE)).status_code == 302
     assert db.scalars(select(SmsMessage.status)).all() == ["sent"]
     assert "[SMS to" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("line", [
+    'DETAIL:  Key (cnic)=(35202-7654321-3) already exists.',
+    'DETAIL:  Failing row contains (7, 35202-7654321-3, Muhammad Ali Khan, citizen, pbkdf2:sha256:600000$ab$cd).',
+    "password_hash='scrypt:32768:8:1$salt$0123abcd' mobile='+923451239876' cnic 3520276543213",
+    "SMS for 0345-1239876 and 923451239876",
+])
+def test_the_last_guard_masks_what_a_server_quotes_in_its_error_text(line):
+    from app.log_privacy import redact
+
+    assert _leaks(redact(line), CNIC, MOBILE, "Muhammad Ali Khan", "0123abcd", "1239876") == []
+
+
+def test_tracking_numbers_and_masked_values_read_the_same_after_the_guard():
+    from app.log_privacy import redact
+
+    line = "complaint PSER-C-2026-000123 for 35202-*****21-3 at 0345*****76, job 42 took 0.25 s"
+    assert redact(line) == line
