@@ -93,10 +93,12 @@ def test_anonymous_visitor_is_sent_to_sign_in_from_private_pages(client):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_enumerator_home_shows_their_area(client, login_as):
+def test_enumerator_home_shows_their_area_by_its_urdu_name_without_the_code(client, login_as):
     login_as("enumerator", area="Multan")
     html = page_text(client.get("/enumerator/"))
-    assert "ملتان" in html and "DST-MUL" in html
+    assert "ملتان" in html and "DST-MUL" not in html
+    client.get("/lang/en")
+    assert "Multan" in page_text(client.get("/enumerator/"))
 
 
 def test_login_next_parameter_cannot_send_the_user_to_another_site(client, make_user):
