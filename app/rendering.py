@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Response, make_response, render_template, request
-from htmx_flask import make_response as htmx_response
 from jinja2_fragments.flask import render_block
 
 
@@ -12,15 +11,13 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_page(template: str, block: str | None = None, *, status: int = 200, retarget: str | None = None,
-                **context) -> Response:
-    """Render `template`, or only `block` of it when htmx asks for a fragment; always Vary on HX-Request.
-    `retarget` (a CSS selector) swaps the block in place of that element rather than the form's own target."""
+def render_page(template: str, block: str | None = None, *, status: int = 200, **context) -> Response:
+    """Render `template`, or only `block` of it when htmx asks for a fragment; always Vary on HX-Request."""
     if block and wants_fragment():
         body = render_block(template, block, **context)
-        response = htmx_response(body, status, retarget=retarget, reswap="outerHTML") if retarget else make_response(body, status)
     else:
-        response = make_response(render_template(template, **context), status)
+        body = render_template(template, **context)
+    response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
 
