@@ -221,9 +221,10 @@ def status():
     if request.method == "GET":
         return render_page("public/status.html", form=form, answer=None)
     if not form.validate():
-        return render_page("public/status.html", "status_result", status=422, form=form, answer=None)
+        # The error belongs to the field: the form comes back with the field marked, and no second message.
+        return render_page("public/status.html", "status_area", status=422, form=form, answer=None)
     answer = lookup_status(db.session, service_context(), form.cnic.data, ip=request.remote_addr)
-    return render_page("public/status.html", "status_result", form=form, answer=answer)
+    return render_page("public/status.html", "status_area", form=form, answer=answer)
 
 
 # --- the citizen's own page ---------------------------------------------------------------------
