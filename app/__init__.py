@@ -68,6 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .idempotency import new_key
 
     app.jinja_env.globals["new_idempotency_key"] = new_key
+    from .helpline import init_helpline
+
+    init_helpline(app)
 
     from .auth.sessions import init_login
 

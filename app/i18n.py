@@ -1,4 +1,4 @@
-"""Language: Urdu unless the visitor chose English (cookie) or a signed-in user's preference says so."""
+"""Language: the one chosen on this device (cookie), else the signed-in user's preference, else Urdu."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -12,11 +12,12 @@ RTL_LANGUAGES = {"ur"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+    # The choice made on this device comes first: signing in never switches the page back to the account's.
     chosen = request.cookies.get(current_app.config["LANG_COOKIE"])
     if chosen in languages:
         return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
