@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.roles import Role
 from ..extensions import db, limiter
+from ..i18n import when
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.auth import authenticate
 from ..unit_of_work import service_context
@@ -55,7 +55,7 @@ def login():
             form.password.errors = [
                 _("Too many wrong passwords. For your safety this account is locked until %(time)s. "
                   "You can try again then, or call the helpline.",
-                  time=format_datetime(result.locked_until, "short"))
+                  time=when(result.locked_until))
             ]
         elif result.reason == "disabled":
             form.password.errors = [_("This account is disabled. Please call the helpline.")]

@@ -421,22 +421,39 @@ class CitizenView:
     complaints: list[Complaint] = field(default_factory=list)
 
 
+def _citizen_records(session: Session, cnic: str) -> tuple[User | None, Household | None, list[Complaint]]:
+    user = session.scalars(select(User).where(User.cnic == cnic)).first()
+    household = session.get(Household, user.household_id) if user and user.household_id else session.scalars(
+        select(Household).where(Household.head_cnic == cnic).order_by(Household.id.desc())).first()
+    return user, household, complaints_about(session, cnic)
+
+
+def _covers_citizen(scope, user: User | None, household: Household | None, about: list[Complaint]) -> bool:
+    """A citizen lies in their household's area; with no household placed yet, in the districts of the
+    complaints about them. Area staff get one answer for "nobody" and "somebody elsewhere": a look-up tells
+    no one who exists outside their area."""
+    if scope.everywhere:
+        return True
+    if user is None and household is None:
+        return False
+    if household is not None and household.area_id is not None:
+        return scope.covers(household.area_id)
+    return any(scope.covers(c.district_id, unplaced=True) for c in about)
+
+
+def may_see_citizen(session: Session, actor: User, cnic: str) -> bool:
+    """The staff scope rule for a citizen, for actions on their account (the helpdesk's release)."""
+    return _covers_citizen(staff_scope(session, actor, CITIZENS), *_citizen_records(session, cnic))
+
+
 def look_up_citizen(session: Session, ctx: ServiceContext, cnic: str, *, reason: str, actor: User,
                     ip: str | None) -> CitizenView:
     """By the staff scope rule: a citizen lies in their household's area, or, with no household placed yet,
     in the districts of the complaints about them; staff see only citizens (and complaints) of their area."""
-    user = session.scalars(select(User).where(User.cnic == cnic)).first()
-    household = session.get(Household, user.household_id) if user and user.household_id else session.scalars(
-        select(Household).where(Household.head_cnic == cnic).order_by(Household.id.desc())).first()
+    user, household, about = _citizen_records(session, cnic)
     scope = staff_scope(session, actor, CITIZENS)
-    about = complaints_about(session, cnic)
-    if household is not None and household.area_id is not None:
-        in_scope = scope.covers(household.area_id)
-    else:
-        in_scope = scope.everywhere or any(scope.covers(c.district_id, unplaced=True) for c in about)
+    in_scope = _covers_citizen(scope, user, household, about)
     found = user is not None or household is not None
-    # Area staff get one answer for "nobody" and "somebody elsewhere": the look-up tells no one who exists.
-    in_scope = in_scope and (found or scope.everywhere)
     audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
                  outcome=("found" if in_scope else "out_of_scope") if found else "not_found",
                  detail={"reason": reason[:300]})

@@ -108,3 +108,17 @@ def test_one_rule_says_what_each_role_reads_where(app, db, make_user, role, area
         scope = staff_scope(db, user, kind)
         seen = {name for name, area_id in (("Lahore", lahore), ("Multan", multan)) if scope.covers(area_id)}
         assert seen == {"all": {"Lahore", "Multan"}, "none": set(), "Lahore": {"Lahore"}}[expected], kind
+
+
+def test_a_lahore_agent_cannot_release_a_multan_citizens_unverified_account(app, client, login_as, db, make_user):
+    from app.models import User
+
+    squatted = make_user("citizen", cnic=MULTAN_CNIC, area="Multan", mobile=MULTAN_MOBILE)
+    db.execute(User.__table__.update().values(mobile_verified_at=None))
+    db.commit()
+    login_as("helpdesk", area="Lahore")
+    client.get("/helpdesk/lookup")
+    response = client.post("/helpdesk/accounts/release", data={"cnic": MULTAN_CNIC, "reason": "Owner called"})
+    assert response.status_code == 302
+    assert db.get(User, squatted.id) is not None
+    assert urdu(app, NOBODY_HERE) in page_text(client.get("/helpdesk/lookup"))
