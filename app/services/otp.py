@@ -69,6 +69,9 @@ class ResendResult:
 
 def resend_otp(session: Session, ctx: ServiceContext, user: User) -> ResendResult:
     _, _, cooldown, max_sends = _settings(ctx)
+    # "Count, then send" is atomic only under a lock: the user's row, held until the request commits, makes
+    # parallel resends of one account take turns, so each sees the code the one before it sent.
+    _lock_user(session, user.id)
     challenge = current_challenge(session, user.id)
     now = ctx.now()
     if challenge is not None:
@@ -80,6 +83,11 @@ def resend_otp(session: Session, ctx: ServiceContext, user: User) -> ResendResul
             return ResendResult(sent=False, exhausted=True)
     issue_otp(session, ctx, user)
     return ResendResult(sent=True)
+
+
+def _lock_user(session: Session, user_id: int) -> None:
+    # FOR UPDATE on PostgreSQL; SQLite has no row locks (it lets one writer at a time in any case).
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 def _sends_today(session: Session, user_id: int, now: datetime) -> int:
