@@ -55,6 +55,10 @@ def from_environment() -> dict:
         "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "5 per minute;30 per hour"),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per minute;100 per hour"),
         "OTP_LIMIT": os.environ.get("OTP_LIMIT", "10 per minute"),
+        "REGISTER_CHECK_LIMIT": os.environ.get("REGISTER_CHECK_LIMIT", "60 per minute"),
+        # How many processes serve the portal (all instances together). Without Redis each counts limits in its
+        # own memory, so each allows 1/N of a limit (app.rate_limits). gunicorn reads WEB_CONCURRENCY too.
+        "RATELIMIT_PROCESSES": max(1, _int("RATELIMIT_PROCESSES", _int("WEB_CONCURRENCY", 1))),
         # Flask-Limiter: Redis when configured; otherwise (and whenever Redis is down) in memory.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

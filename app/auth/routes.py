@@ -1,13 +1,14 @@
 """Sign-in by CNIC and password, and sign-out."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.roles import Role
 from ..extensions import db, limiter
+from ..rate_limits import shared_limit
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.auth import authenticate
 from ..unit_of_work import service_context
@@ -39,7 +40,7 @@ def _next_path() -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(shared_limit("LOGIN_LIMIT"), methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
