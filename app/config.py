@@ -92,8 +92,12 @@ def from_environment() -> dict:
         "COMPLAINT_MAX_OPEN": _int("COMPLAINT_MAX_OPEN", 3),
         # Days to resolve, per category; COMPLAINT_DEADLINE_DAYS='{"privacy": 2}' overrides some of them.
         "COMPLAINT_DEADLINE_DAYS": {**DEFAULT_DEADLINE_DAYS, **json.loads(os.environ.get("COMPLAINT_DEADLINE_DAYS") or "{}")},
+        # Password checks per CNIC and address in a window of LOGIN_LOCK_SECONDS; then that address waits.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 15 * 60),
+        # Wrong passwords for one account from anywhere since its last sign-in; then the right password also
+        # needs a code sent to the registered mobile (services.auth). Nobody is locked out.
+        "LOGIN_STEP_UP_FAILURES": _int("LOGIN_STEP_UP_FAILURES", 10),
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/plain"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 1000,  # below a kilobyte, brotli costs more CPU than it saves bytes

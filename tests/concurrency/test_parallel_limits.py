@@ -67,3 +67,36 @@ def test_fifty_parallel_resends_never_pass_the_daily_cap(app, db, is_postgres):
     _fifty_resends(app, cookie, token)
 
     assert _codes_sent(db) == cap
+
+
+def _fifty_wrong_passwords(app, cnic):
+    browser = Browserish(app.test_client())
+    browser.get("/login")
+    cookie, token = browser.client.get_cookie("pser_session").value, browser.token
+
+    def guess():
+        phone = app.test_client()
+        phone.set_cookie("pser_session", cookie)
+        return phone.post("/login", data={"cnic": cnic, "password": "Wrong-Guess-2026", "csrf_token": token}).status_code
+
+    return at_the_same_instant([guess] * 50)
+
+
+@pytest.mark.parametrize("has_account", [True, False], ids=["known CNIC", "unknown CNIC"])
+def test_fifty_parallel_wrong_passwords_run_no_more_password_checks_than_the_limit(app, db, make_user, is_postgres,
+                                                                                   has_account):
+    if not is_postgres:
+        pytest.skip("the race is decided by PostgreSQL's row lock; run with TEST_DATABASE_URL")
+    cnic = "35202-1000001-2"
+    if has_account:
+        make_user("citizen", cnic=cnic)
+
+    statuses = _fifty_wrong_passwords(app, cnic)
+
+    assert statuses == [422] * 50, statuses
+    outcomes = db.scalars(select(AuditEntry.outcome).where(AuditEntry.action == "login")).all()
+    checked = "bad_password" if has_account else "unknown"
+    assert sorted(set(outcomes)) == sorted({checked, "wait"})
+    assert outcomes.count(checked) == app.config["LOGIN_MAX_FAILURES"]
+    if has_account:
+        assert db.scalars(select(User.failed_logins)).one() == app.config["LOGIN_MAX_FAILURES"]
