@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
-from ..models import IdempotentRequest, LoginSession, OtpChallenge
+from ..models import IdempotentRequest, LoginSession, LoginThrottle, OtpChallenge
 from ..models.base import utcnow
 
 
@@ -20,6 +20,10 @@ def clean_up(session: Session, *, now: datetime | None = None, replay_days: int 
         ).rowcount,
         "one-time codes": session.execute(
             delete(OtpChallenge).where(OtpChallenge.expires_at < now - timedelta(days=1))
+        ).rowcount,
+        # A window of wrong passwords ends after LOGIN_LOCK_SECONDS; a day later its row counts nothing.
+        "sign-in counts": session.execute(
+            delete(LoginThrottle).where(LoginThrottle.window_started_at < now - timedelta(days=1))
         ).rowcount,
         "sessions": session.execute(
             delete(LoginSession).where(

@@ -58,3 +58,15 @@ def test_a_session_lasts_the_configured_lifetime_and_ends_on_sign_out(session, c
     assert auth.user_for_session(session, ctx, user.id, token) is None
     session.rollback()
     assert session.scalars(select(LoginSession)).all() == []
+
+
+def test_clean_up_forgets_wrong_password_counts_a_day_after_their_window(session, ctx, clock):
+    from app.models import LoginThrottle
+    from app.services.housekeeping import clean_up
+
+    auth.authenticate(session, ctx, "35202-1234567-1", "wrong", ip="10.0.0.9")
+    session.commit()
+    assert clean_up(session, now=clock())["sign-in counts"] == 0
+    clock.advance(seconds=ctx.settings["LOGIN_LOCK_SECONDS"] + 24 * 3600)
+    assert clean_up(session, now=clock())["sign-in counts"] == 1
+    assert session.scalars(select(LoginThrottle)).all() == []
