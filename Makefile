@@ -12,8 +12,9 @@ MO     := $(PO:.po=.mo)
 
 help:
 	@echo "make run          install, migrate, seed, serve on http://$(HOST):$(PORT)"
-	@echo "make test         install if needed, run the test suite (SQLite, or DATABASE_URL/TEST_DATABASE_URL)"
-	@echo "make test-browser journeys in Debian's Chromium (needs: apt-get install chromium)"
+	@echo "make test         install if needed, run the suite without the browser journeys (SQLite, or TEST_DATABASE_URL)"
+	@echo "make test-postgres the suite on a fresh PostgreSQL database $(PG_TEST_DB) (dropped and re-created)"
+	@echo "make test-browser journeys in Debian's Chromium at 360 px (needs: apt-get install chromium)"
 	@echo "make test-replica dashboards on a real streaming replica (PostgreSQL server binaries, about 5 s)"
 	@echo "make bench        page weights and throughput figures for BENCHMARKS.md"
 	@echo "make bench-scale  every page at 10 thousand and 1 million households (PostgreSQL; BENCH_SIZES)"
@@ -56,6 +57,15 @@ seed-demo: seed
 
 test: install
 	$(BIN)/pytest -m "not browser"
+
+# A fresh database each run (the suite migrates it from empty); psql reaches the server through its own
+# `postgres` database, which every PostgreSQL server has.
+PG_TEST_DB   ?= pser_test
+PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PG_TEST_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_TEST_DB)
+test-postgres: install
+	psql -q "$(PG_ADMIN_URL)" -c "DROP DATABASE IF EXISTS $(PG_TEST_DB)" -c "CREATE DATABASE $(PG_TEST_DB)"
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
 
 test-browser: install
 	$(BIN)/pytest -m browser

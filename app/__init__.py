@@ -53,9 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     keep_summaries()
 
-    from .i18n import current_language, select_locale, text_direction
+    from .i18n import current_language, left_to_right, select_locale, text_direction, when
 
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(when=when, ltr=left_to_right)
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction)
     app.jinja_env.add_extension("jinja2.ext.do")
     from .stage_texts import init_stage_texts
@@ -67,6 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .idempotency import new_key
 
     app.jinja_env.globals["new_idempotency_key"] = new_key
+    from .helpline import init_helpline
+
+    init_helpline(app)
 
     from .auth.sessions import init_login
 

@@ -87,6 +87,10 @@ def from_environment() -> dict:
         "OTP_RESEND_COOLDOWN_SECONDS": _int("OTP_RESEND_COOLDOWN_SECONDS", 60),
         "OTP_MAX_SENDS": _int("OTP_MAX_SENDS", 5),
         "UNVERIFIED_ACCOUNT_TTL_SECONDS": _int("UNVERIFIED_ACCOUNT_TTL_SECONDS", 24 * 3600),
+        # The number shown wherever the portal says "call the helpline" (and in every page's footer).
+        "HELPLINE": os.environ.get("HELPLINE", "0800-02345").strip(),
+        # Forgotten password: per address (Flask-Limiter), on top of each account's code limits in the database.
+        "PASSWORD_RESET_LIMIT": os.environ.get("PASSWORD_RESET_LIMIT", "10 per minute;100 per hour"),
         "COMPLAINT_LIMIT": os.environ.get("COMPLAINT_LIMIT", "5 per hour"),
         "TRACK_LIMIT": os.environ.get("TRACK_LIMIT", "10 per minute"),
         "COMPLAINT_MAX_OPEN": _int("COMPLAINT_MAX_OPEN", 3),

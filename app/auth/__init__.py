@@ -1,6 +1,6 @@
-"""Signing in and out."""
+"""Signing in and out, and a forgotten password."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import password_routes, routes  # noqa: E402,F401

@@ -12,6 +12,7 @@ from ..domain.mobile import mask_mobile
 from ..domain.numerals import to_latin_digits
 from ..domain.roles import Role
 from ..extensions import db, limiter
+from ..i18n import left_to_right
 from ..rate_limits import shared_limit
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..models import User
@@ -87,7 +88,8 @@ def _send_sign_in_code(user: User, form: LoginForm):
         return render_page("auth/login.html", "login_form", status=422, form=form)
     session[PENDING_SIGN_IN] = user.id
     flash(_("There were many wrong passwords for this account, so for your safety we sent a 6-digit code to "
-            "your registered mobile %(mobile)s. Enter it to sign in.", mobile=mask_mobile(user.mobile)), "info")
+            "your registered mobile %(mobile)s. Enter it to sign in.", mobile=left_to_right(mask_mobile(user.mobile))),
+          "info")
     target = url_for("auth.login_code")
     return htmx_redirect(target) if wants_fragment() else redirect(target)
 

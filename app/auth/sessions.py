@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
@@ -12,6 +12,11 @@ from ..services.auth import end_session, start_session, user_for_session
 from ..unit_of_work import service_context
 
 SESSION_TOKEN = "auth_token"
+# What an account with an unverified mobile may reach: the code, a corrected number, sign-out, and the plumbing.
+UNVERIFIED_MAY_USE = frozenset({
+    "public.verify", "public.resend_code", "auth.logout", "public.switch_language", "public.healthz",
+    "public.robots", "static",
+})
 
 
 def init_login(app: Flask) -> None:
@@ -27,6 +32,19 @@ def init_login(app: Flask) -> None:
         except (TypeError, ValueError):
             return None
         return user_for_session(db.session, service_context(), uid, session.get(SESSION_TOKEN))
+
+    @app.before_request
+    def hold_unverified_accounts():
+        """Until its mobile is verified, a signed-in account can only verify, correct its number or sign out:
+        every other page sends it to /verify (one place, so no new page can forget)."""
+        if request.endpoint in UNVERIFIED_MAY_USE or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated or current_user.is_verified:
+            return None
+        from ..rendering import htmx_redirect, wants_fragment
+
+        target = url_for("public.verify")
+        return htmx_redirect(target) if wants_fragment() else redirect(target)
 
 
 def sign_in(user) -> None:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/helpdesk")
 
-from . import routes  # noqa: E402,F401
+from . import account_routes, routes  # noqa: E402,F401

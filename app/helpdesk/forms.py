@@ -48,3 +48,13 @@ class LookupForm(FlaskForm):
                          [InputRequired(message=_l("Write why you are looking this citizen up.")),
                           Length(min=5, max=300, message=_l("Please write between %(min)d and %(max)d characters."))],
                          filters=[strip_filter], render_kw={"maxlength": 300})
+
+
+class ReleaseForm(FlaskForm):
+    """Frees a CNIC held by an unverified account, for the owner who called."""
+
+    cnic = CnicField(_l("CNIC number"))
+    reason = StringField(_l("Why the CNIC is released (recorded)"),
+                         [InputRequired(message=_l("Write why you release this CNIC.")),
+                          Length(min=5, max=300, message=_l("Please write between %(min)d and %(max)d characters."))],
+                         filters=[strip_filter], render_kw={"maxlength": 300})

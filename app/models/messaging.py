@@ -51,3 +51,6 @@ class OtpChallenge(db.Model):
     sends: Mapped[int] = mapped_column(Integer, default=1)
     last_sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     consumed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Where the code went when that is not the account's own number yet (a change of mobile): the number
+    # becomes the account's only once this code is confirmed.
+    target_mobile: Mapped[str | None] = mapped_column(String(11))

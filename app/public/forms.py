@@ -113,6 +113,16 @@ class ResendForm(FlaskForm):
     pass
 
 
+class MobileCorrectionForm(FlaskForm):
+    """On /verify: the right number, when the one typed at sign-up was wrong."""
+
+    mobile = MobileField(_l("The right mobile number"))
+
+
+class MobileChangeForm(FlaskForm):
+    mobile = MobileField(_l("New mobile number"))
+
+
 class HomeAreaForm(FlaskForm):
     tehsil = SelectField(_l("Your tehsil"), validate_choice=False)
 

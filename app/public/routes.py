@@ -13,7 +13,9 @@ from ..area_choices import tehsil_choices
 from ..domain.household_status import TIMELINE
 from ..domain.mobile import mask_mobile, network_mismatch
 from ..domain.numerals import to_latin_digits
+from ..auth.sessions import sign_in
 from ..extensions import db, limiter
+from ..helpline import helpline_number
 from ..i18n import current_language
 from ..models import HouseholdStatusChange, User
 from ..rate_limits import shared_limit
@@ -21,11 +23,13 @@ from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services import audit
 from ..services import otp as otp_service
 from ..services.areas import find_area
+from ..services.account_care import correct_unverified_mobile
 from ..services.registration import CnicAlreadyRegistered, Registration, register_citizen, set_home_area
 from ..services.status_lookup import lookup_status
 from ..unit_of_work import service_context
 from . import bp
-from .forms import NETWORK_LABELS, HomeAreaForm, RegistrationForm, ResendForm, StatusForm, VerifyForm
+from .forms import (NETWORK_LABELS, HomeAreaForm, MobileCorrectionForm, RegistrationForm, ResendForm, StatusForm,
+                    VerifyForm)
 
 PENDING_USER = "pending_user_id"  # the account waiting for its OTP in this browser
 
@@ -143,7 +147,27 @@ def _pending_user() -> User | None:
     if current_user.is_authenticated:
         return None if current_user.is_verified else current_user
     user_id = session.get(PENDING_USER)
-    return db.session.get(User, user_id) if user_id else None
+    user = db.session.get(User, user_id) if user_id else None
+    return None if user is None or user.is_verified else user
+
+
+def _verify_page(user: User, *, status: int = 200, block: str | None = None, form=None, mobile_form=None,
+                 code_waiting: bool | None = None):
+    if code_waiting is None:
+        code_waiting = otp_service.live_challenge(db.session, service_context(), user.id) is not None
+    return render_page("public/verify.html", block, status=status, form=form or VerifyForm(formdata=None),
+                       mobile_form=mobile_form or MobileCorrectionForm(formdata=None), resend_form=ResendForm(),
+                       masked_mobile=_masked(user.mobile), code_waiting=code_waiting)
+
+
+def _resend_message(result) -> tuple[str, str]:
+    if result.sent:
+        return "success", ""
+    if result.exhausted:
+        return "error", _("You have asked for too many codes today. Please try again tomorrow or call the helpline on "
+                          "%(helpline)s.", helpline=helpline_number())
+    return "error", _("Please wait %(n)s seconds before asking for a new code.", n=result.wait_seconds)
+
 
 @bp.route("/verify", methods=["GET", "POST"])
 @limiter.limit(_limit("OTP_LIMIT"), methods=["POST"])
@@ -154,23 +178,36 @@ def verify():
             return redirect(url_for("public.me"))
         flash(_("Sign in to verify your mobile number."), "info")
         return redirect(url_for("auth.login"))
-    form = VerifyForm()
-    context = {"form": form, "resend_form": ResendForm(), "masked_mobile": _masked(user.mobile)}
+    ctx = service_context()
     if request.method == "GET":
-        return render_page("public/verify.html", **context)
+        code_waiting = otp_service.live_challenge(db.session, ctx, user.id) is not None
+        if not code_waiting:
+            # Back after the code expired (or signed in later): send a fresh one rather than claim one was sent.
+            result = otp_service.send_code(db.session, ctx, user, otp_service.PURPOSE_VERIFY)
+            audit.record(db.session, ctx, "otp.resend", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
+                         outcome="sent" if result.sent else ("exhausted" if result.exhausted else "cooldown"))
+            code_waiting = result.sent
+            if result.exhausted:
+                flash(_resend_message(result)[1], "error")
+        return _verify_page(user, code_waiting=code_waiting)
+    if "mobile" in request.form and "code" not in request.form:
+        return _correct_mobile(user)
+    form = VerifyForm()
     if form.validate():
         code = to_latin_digits(form.code.data).replace(" ", "").replace("-", "")
         if not (code.isdigit() and len(code) == 6):
             form.code.errors = [_("The code has 6 digits.")]
         else:
-            ctx = service_context()
             result = otp_service.verify_otp(db.session, ctx, user, code)
             audit.record(db.session, ctx, "otp.verify", actor_id=user.id, cnic=user.cnic, ip=request.remote_addr,
                          outcome="success" if result.ok else result.reason)
             if result.ok:
+                if not current_user.is_authenticated:
+                    # This browser registered the account a moment ago and now holds its phone: no second sign-in.
+                    sign_in(user)
                 session.pop(PENDING_USER, None)
-                flash(_("Your mobile number is verified. Sign in to see your registration."), "success")
-                target = url_for("public.me") if current_user.is_authenticated else url_for("auth.login")
+                flash(_("Your mobile number is verified and you are signed in."), "success")
+                target = url_for("public.me")
                 return htmx_redirect(target) if wants_fragment() else redirect(target)
             messages = {
                 "wrong": ngettext(
@@ -182,7 +219,21 @@ def verify():
                 "missing": _("There is no code waiting. Ask for a new code."),
             }
             form.code.errors = [messages[result.reason]]
-    return render_page("public/verify.html", "verify_form", status=422, **context)
+    return _verify_page(user, status=422, block="verify_form", form=form)
+
+
+def _correct_mobile(user: User):
+    """A number typed wrongly at sign-up: the account moves to the right one, which gets a fresh code."""
+    form = MobileCorrectionForm()
+    if form.validate():
+        result = correct_unverified_mobile(db.session, service_context(), user, form.mobile.data,
+                                           ip=request.remote_addr)
+        if result.sent:
+            flash(_("Thank you. We sent a new 6-digit code to %(mobile)s.", mobile=_masked(user.mobile)), "success")
+            target = url_for("public.verify")
+            return htmx_redirect(target) if wants_fragment() else redirect(target)
+        form.mobile.errors = [_resend_message(result)[1]]
+    return _verify_page(user, status=422, block="mobile_form", mobile_form=form)
 
 
 @bp.post("/verify/resend")
@@ -199,10 +250,9 @@ def resend_code():
                      outcome="sent" if result.sent else ("exhausted" if result.exhausted else "cooldown"))
         if result.sent:
             flash(_("A new code is on its way to %(mobile)s.", mobile=_masked(user.mobile)), "success")
-        elif result.exhausted:
-            flash(_("You have asked for too many codes today. Please try again tomorrow or call the helpline."), "error")
         else:
-            flash(_("Please wait %(n)s seconds before asking for a new code.", n=result.wait_seconds), "error")
+            category, message = _resend_message(result)
+            flash(message, category)
     target = url_for("public.verify")
     return htmx_redirect(target) if wants_fragment() else redirect(target)
 
@@ -221,9 +271,10 @@ def status():
     if request.method == "GET":
         return render_page("public/status.html", form=form, answer=None)
     if not form.validate():
-        return render_page("public/status.html", "status_result", status=422, form=form, answer=None)
+        # The error belongs to the field: the form comes back with the field marked, and no second message.
+        return render_page("public/status.html", "status_area", status=422, form=form, answer=None)
     answer = lookup_status(db.session, service_context(), form.cnic.data, ip=request.remote_addr)
-    return render_page("public/status.html", "status_result", form=form, answer=answer)
+    return render_page("public/status.html", "status_area", form=form, answer=answer)
 
 
 # --- the citizen's own page ---------------------------------------------------------------------
@@ -248,7 +299,8 @@ def me():
     area_form = HomeAreaForm(formdata=None)
     area_form.tehsil.choices = tehsil_choices(db.session)
     return render_page("public/me.html", user=user, household=household, history=history, timeline=TIMELINE,
-                       complaints=citizen_complaints(db.session, user.cnic), area_form=area_form)
+                       complaints=citizen_complaints(db.session, user.cnic), area_form=area_form,
+                       masked_mobile=_masked(user.mobile))
 
 
 @bp.post("/me/area")

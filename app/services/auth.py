@@ -156,3 +156,12 @@ def end_session(session: Session, ctx: ServiceContext, token: str | None, *, act
             .values(revoked_at=ctx.now())
         )
         audit.record(session, ctx, "logout", actor_id=actor_id, outcome="success")
+
+
+def end_all_sessions(session: Session, ctx: ServiceContext, user_id: int) -> int:
+    """Sign the account out of every browser (after a new password): returns how many sessions ended."""
+    return session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=ctx.now())
+    ).rowcount

@@ -29,6 +29,7 @@ SETTING_NAMES = (
     "SECRET_KEY",
     "FAST_PASSWORD_HASH",
     "SMS_BACKEND",
+    "HELPLINE",
 )
 
 

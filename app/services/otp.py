@@ -132,3 +132,110 @@ def verify_otp(session: Session, ctx: ServiceContext, user: User, code: str,
     challenge.consumed_at = now
     user.mobile_verified_at = user.mobile_verified_at or now
     return VerifyResult(ok=True)
+
+
+# --- codes for the account's other flows: a forgotten password and a change of mobile --------------------
+
+PURPOSE_RESET = "reset_password"
+PURPOSE_CHANGE_MOBILE = "change_mobile"
+RESET_SMS = N_("PSER password reset code: %(code)s. Valid %(minutes)s minutes. Do not share it.")
+CHANGE_MOBILE_SMS = N_("PSER code to confirm this number: %(code)s. Valid %(minutes)s minutes.")
+
+
+def _purpose_hash(user_id: int, purpose: str, code: str) -> str:
+    # The verification code keeps its hash (verify_otp reads it); the others carry their purpose too, so a code
+    # sent for one flow can never be spent on another.
+    return _code_hash(user_id, code) if purpose == PURPOSE_VERIFY else token_hash(f"{user_id}:{purpose}:{code}")
+
+
+def latest_challenge(session: Session, user_id: int, purpose: str) -> OtpChallenge | None:
+    return session.scalars(
+        select(OtpChallenge)
+        .where(OtpChallenge.user_id == user_id, OtpChallenge.purpose == purpose)
+        .order_by(OtpChallenge.id.desc())
+        .limit(1)
+    ).first()
+
+
+def live_challenge(session: Session, ctx: ServiceContext, user_id: int, purpose: str = PURPOSE_VERIFY) -> OtpChallenge | None:
+    """The code of `purpose` that can still be used: not spent, not expired, tries left."""
+    _, max_tries, _, _ = _settings(ctx)
+    challenge = latest_challenge(session, user_id, purpose)
+    if (challenge is None or challenge.consumed_at is not None or challenge.expires_at <= ctx.now()
+            or challenge.attempts >= max_tries):
+        return None
+    return challenge
+
+
+def send_code(session: Session, ctx: ServiceContext, user: User, purpose: str, *, to_mobile: str | None = None,
+              message: str | None = None, cooldown: bool = True) -> ResendResult:
+    """A fresh code of `purpose` to `to_mobile` (else the account's number), replacing any earlier one.
+    Refused inside the cool-down (per purpose and number) and past the day's cap of codes, which counts every
+    purpose: what one account can cost in SMS is bounded whatever flow is used."""
+    ttl, _, cooldown_seconds, max_sends = _settings(ctx)
+    # One sender per account at a time (a row lock on PostgreSQL), so parallel requests cannot slip past the cap.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    now = ctx.now()
+    latest = latest_challenge(session, user.id, purpose)
+    destination = to_mobile or user.mobile
+    if cooldown and latest is not None and latest.target_mobile == to_mobile:
+        waited = (now - latest.last_sent_at).total_seconds()
+        if waited < cooldown_seconds:
+            return ResendResult(sent=False, wait_seconds=int(cooldown_seconds - waited) + 1)
+    if _sends_today(session, user.id, now) >= max_sends:
+        return ResendResult(sent=False, exhausted=True)
+    code = f"{secrets.randbelow(10**6):06d}"
+    session.add(
+        OtpChallenge(
+            user_id=user.id,
+            purpose=purpose,
+            code_hash=_purpose_hash(user.id, purpose, code),
+            created_at=now,
+            last_sent_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+            target_mobile=to_mobile,
+        )
+    )
+    ctx.notifier.send_sms(session, destination, message or CODE_SMS, locale=user.locale or "ur", purpose=purpose,
+                          code=code, minutes=ttl // 60)
+    return ResendResult(sent=True)
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    ok: bool
+    reason: str = ""  # wrong, expired, locked, missing
+    tries_left: int = 0
+    challenge: OtpChallenge | None = None
+
+
+def check_code(session: Session, ctx: ServiceContext, user: User, purpose: str, code: str) -> CodeCheck:
+    """Spend one try of the latest code of `purpose`; the right code is consumed. The caller acts on success."""
+    _, max_tries, _, _ = _settings(ctx)
+    challenge = latest_challenge(session, user.id, purpose)
+    now = ctx.now()
+    if challenge is None or challenge.consumed_at is not None:
+        return CodeCheck(ok=False, reason="missing")
+    if challenge.expires_at <= now:
+        return CodeCheck(ok=False, reason="expired")
+    counted = session.execute(
+        update(OtpChallenge)
+        .where(OtpChallenge.id == challenge.id, OtpChallenge.attempts < max_tries,
+               OtpChallenge.consumed_at.is_(None))
+        .values(attempts=OtpChallenge.attempts + 1)
+    ).rowcount
+    if not counted:
+        return CodeCheck(ok=False, reason="locked")
+    session.refresh(challenge)
+    if not secrets.compare_digest(challenge.code_hash, _purpose_hash(user.id, purpose, code)):
+        left = max(0, max_tries - challenge.attempts)
+        return CodeCheck(ok=False, reason="wrong" if left else "locked", tries_left=left)
+    # Consumed in one conditional UPDATE: two requests with the right code cannot both spend it.
+    spent = session.execute(
+        update(OtpChallenge).where(OtpChallenge.id == challenge.id, OtpChallenge.consumed_at.is_(None))
+        .values(consumed_at=now)
+    ).rowcount
+    if not spent:
+        return CodeCheck(ok=False, reason="missing")
+    session.refresh(challenge)
+    return CodeCheck(ok=True, challenge=challenge)

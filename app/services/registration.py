@@ -46,12 +46,33 @@ def _drop_stale_unverified(session: Session, ctx: ServiceContext, cnic: str) -> 
     ).first()
     if stale is None:
         return
-    household = stale.household
-    session.delete(stale)
+    _remove_account(session, stale)
+    audit.record(session, ctx, "registration.expired", cnic=cnic, outcome="removed")
+
+
+def _remove_account(session: Session, user: User) -> None:
+    household = user.household
+    session.delete(user)
     session.flush()
     if household is not None:
         session.delete(household)  # through the ORM, so that the household counts see it go
-    audit.record(session, ctx, "registration.expired", cnic=cnic, outcome="removed")
+
+
+def release_unverified(session: Session, ctx: ServiceContext, cnic: str, *, actor: User, reason: str,
+                       ip: str | None = None) -> bool:
+    """The helpdesk frees a CNIC held by an account whose mobile was never verified, before the day is out,
+    for its real owner who called. Never a verified account, never staff. Audited with the reason."""
+    held = session.scalars(
+        select(User).where(User.cnic == cnic, User.mobile_verified_at.is_(None), User.role == Role.CITIZEN)
+    ).first()
+    if held is None:
+        audit.record(session, ctx, "registration.release", actor_id=actor.id, cnic=cnic, ip=ip, outcome="refused",
+                     detail={"reason": reason})
+        return False
+    _remove_account(session, held)
+    audit.record(session, ctx, "registration.release", actor_id=actor.id, cnic=cnic, ip=ip, outcome="released",
+                 detail={"reason": reason})
+    return True
 
 
 def set_home_area(session: Session, ctx: ServiceContext, user: User, area) -> bool:

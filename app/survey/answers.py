@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..domain.catalogue import CATALOGUE, Catalogue, Question, QuestionType
 from ..domain.questionnaire import age_on
-from ..i18n import current_language
+from ..i18n import current_language, when
 from .choices import label_of
 
 
@@ -27,7 +27,7 @@ def answer_text(question: Question, value, catalogue: Catalogue = CATALOGUE) -> 
     if kind == QuestionType.AREA:
         return value.name(current_language()) if hasattr(value, "name") else str(value)
     if kind == QuestionType.DATE and isinstance(value, date):
-        return value.isoformat()
+        return when(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -37,7 +37,7 @@ def test_citizen_registers_in_urdu_verifies_by_otp_and_checks_status(app, live_s
     code = outbox_codes(app, "03451234567")[-1]
     page.get_by_label(urdu(app, "6-digit code")).fill(code)
     page.get_by_role("button", name=urdu(app, "Verify"), exact=True).click()
-    page.wait_for_url(re.compile(r"/login"))
+    page.wait_for_url(re.compile(r"/me$"))  # the right code signs the citizen in
 
     page.goto(f"{live_server}/status")
     page.get_by_label(urdu(app, "CNIC number")).fill("3520276543214")

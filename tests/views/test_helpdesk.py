@@ -143,8 +143,16 @@ def test_duplicate_complaints_are_linked(app, client, login_as, db, filed):
 
 
 def test_viewing_a_complaint_is_audited_and_other_roles_are_refused(app, client, login_as, db, filed):
+    page = f"/helpdesk/complaints/{_id(db, filed)}"
+    agent = login_as("helpdesk")
+    assert client.get(page).status_code == 200
+    views = db.scalars(select(AuditEntry).where(AuditEntry.action == "complaint.view")).all()
+    assert [(v.actor_id, v.outcome) for v in views] == [(agent.id, filed)]
+    assert views[0].cnic_masked and COMPLAINT["cnic"] != views[0].cnic_masked
+    client.post("/logout")
     login_as("citizen")
-    assert client.get(f"/helpdesk/complaints/{_id(db, filed)}").status_code == 403
+    assert client.get(page).status_code == 403
+    assert len(db.scalars(select(AuditEntry).where(AuditEntry.action == "complaint.view")).all()) == 1
 
 
 def test_a_helpdesk_agent_of_another_district_cannot_open_the_complaint(app, client, login_as, db, filed):

@@ -83,7 +83,18 @@ def test_sign_in_and_failures_are_audited_without_the_plain_cnic(client, make_us
         assert "1000001" not in (entry.cnic_hash or "") and len(entry.cnic_hash) == 64
 
 
-def test_staff_go_to_their_own_home_and_citizens_cannot_open_staff_pages(client, login_as):
+def test_staff_go_to_their_own_home_and_citizens_cannot_open_staff_pages(app, client, login_as, make_user):
+    from tests.conftest import Browserish
+
+    homes = {"citizen": "/me", "enumerator": "/enumerator/", "supervisor": "/supervisor/", "helpdesk": "/helpdesk/",
+             "admin": "/admin/"}
+    for role, home in homes.items():
+        browser = Browserish(app.test_client())
+        user = make_user(role, area="Lahore" if role in ("enumerator", "supervisor") else None)
+        browser.get("/login")
+        response = browser.post("/login", data={"cnic": user.cnic, "password": PASSWORD})
+        assert response.status_code == 302 and response.headers["Location"].endswith(home), (role, response.headers)
+        assert browser.get(home).status_code == 200, role
     login_as("citizen")
     for path in ("/enumerator/", "/supervisor/", "/helpdesk/", "/admin/"):
         assert client.get(path).status_code == 403
@@ -95,10 +106,12 @@ def test_anonymous_visitor_is_sent_to_sign_in_from_private_pages(client):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_enumerator_home_shows_their_area(client, login_as):
+def test_enumerator_home_shows_their_area_by_its_urdu_name_without_the_code(client, login_as):
     login_as("enumerator", area="Multan")
     html = page_text(client.get("/enumerator/"))
-    assert "ملتان" in html and "DST-MUL" in html
+    assert "ملتان" in html and "DST-MUL" not in html
+    client.get("/lang/en")
+    assert "Multan" in page_text(client.get("/enumerator/"))
 
 
 def test_login_next_parameter_cannot_send_the_user_to_another_site(client, make_user):

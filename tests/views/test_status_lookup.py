@@ -26,7 +26,8 @@ def test_htmx_lookup_gets_only_the_result_block_under_two_kilobytes(client, make
     response = client.post("/status", data={"cnic": "35202-1000001-2"}, htmx=True)
     assert response.status_code == 200
     html = page_text(response)
-    assert html.strip().startswith('<section id="status-result"') and "<html" not in html
+    assert html.strip().startswith('<div id="status-area">') and "<html" not in html
+    assert 'aria-invalid' not in html
     assert len(response.data) < 2048
     assert "HX-Request" in response.headers["Vary"]
     assert response.headers["Cache-Control"] == "no-store"
@@ -102,3 +103,31 @@ def test_a_limited_htmx_lookup_shows_the_message_without_replacing_the_form(app,
     assert response.headers["HX-Retarget"] == "#messages"
     assert "<html" not in page_text(response)
     assert urdu(app, "Too many attempts") in page_text(response)
+
+
+def _cnic_input(html: str) -> str:
+    import re
+
+    return re.search(r'<input[^>]*name="cnic"[^>]*>', html).group(0)
+
+
+def test_a_wrong_cnic_is_said_once_beside_the_marked_field_without_javascript(app, client):
+    client.get("/status")
+    response = client.post("/status", data={"cnic": "abc"})
+    html = page_text(response)
+    message = html_escape(urdu(app, "A CNIC has only digits, for example 35202-1234567-1."))
+    assert response.status_code == 422 and "<html" in html
+    assert html.count(message) == 1
+    field = _cnic_input(html)
+    assert 'aria-invalid="true"' in field and "cnic-feedback" in field
+    assert 'class="field invalid"' in html and f'id="cnic-error">{message}' in html
+
+
+def test_a_wrong_cnic_with_javascript_gets_the_form_back_with_the_field_marked(app, client):
+    client.get("/status")
+    response = client.post("/status", data={"cnic": "abc"}, htmx=True)
+    html = page_text(response)
+    assert response.status_code == 422
+    assert html.strip().startswith('<div id="status-area">') and "<html" not in html
+    assert html.count(html_escape(urdu(app, "A CNIC has only digits, for example 35202-1234567-1."))) == 1
+    assert 'aria-invalid="true"' in _cnic_input(html) and 'class="field invalid"' in html

@@ -17,12 +17,13 @@ def _register(client):
     client.get("/verify")
 
 
-def test_the_right_code_activates_the_account_and_leads_to_sign_in(app, client, db):
+def test_the_right_code_activates_the_account_and_signs_the_citizen_in_on_their_page(app, client, db):
     _register(client)
     code = outbox_codes(app, "03001234567")[-1]
     response = client.post("/verify", data={"code": code})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me")
     assert db.scalars(select(User)).one().is_verified
+    assert client.get("/me").status_code == 200
 
 
 def test_a_code_typed_in_urdu_digits_is_accepted(app, client, db):

@@ -2,7 +2,7 @@
 stranger (the account-wide count in users.failed_logins now asks for a code instead of locking)
 
 Revision ID: a8b2c3d4e5f6
-Revises: b4f0c1a2d3e4
+Revises: a8c3d4e5f6a7
 Create Date: 2026-12-01 09:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a8b2c3d4e5f6'
-down_revision = 'b4f0c1a2d3e4'
+down_revision = 'a8c3d4e5f6a7'
 branch_labels = None
 depends_on = None
 
