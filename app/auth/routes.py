@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..domain.mobile import mask_mobile
 from ..domain.numerals import to_latin_digits
 from ..domain.roles import Role
+from ..helpline import helpline_number
 from ..extensions import db, limiter
 from ..i18n import left_to_right
 from ..rate_limits import shared_limit
@@ -68,11 +69,13 @@ def login():
             minutes = max(1, math.ceil((result.wait_until - service_context().now()).total_seconds() / 60))
             form.password.errors = [ngettext(
                 "Too many wrong tries for this CNIC from this connection. For your safety, please wait "
-                "%(num)s minute before trying again. Forgot your password? Call the helpline.",
+                "%(num)s minute before trying again. Forgot your password? Call the helpline on %(helpline)s.",
                 "Too many wrong tries for this CNIC from this connection. For your safety, please wait "
-                "%(num)s minutes before trying again. Forgot your password? Call the helpline.", minutes)]
+                "%(num)s minutes before trying again. Forgot your password? Call the helpline on %(helpline)s.",
+                minutes, helpline=helpline_number())]
         elif result.reason == "disabled":
-            form.password.errors = [_("This account is disabled. Please call the helpline.")]
+            form.password.errors = [_("This account is disabled. Please call the helpline on %(helpline)s.",
+                                   helpline=helpline_number())]
         else:
             form.password.errors = [_("The CNIC or the password is not correct.")]
     status = 422 if request.method == "POST" else 200
@@ -84,7 +87,8 @@ def _send_sign_in_code(user: User, form: LoginForm):
     sign-in, so a stranger's guesses never keep the owner out and a guessed password alone gets nowhere."""
     sent = otp_service.resend_otp(db.session, service_context(), user, purpose=otp_service.PURPOSE_SIGN_IN)
     if sent.exhausted:
-        form.password.errors = [_("You have asked for too many codes today. Please try again tomorrow or call the helpline.")]
+        form.password.errors = [_("You have asked for too many codes today. Please try again tomorrow or call the helpline "
+                                   "on %(helpline)s.", helpline=helpline_number())]
         return render_page("auth/login.html", "login_form", status=422, form=form)
     session[PENDING_SIGN_IN] = user.id
     flash(_("There were many wrong passwords for this account, so for your safety we sent a 6-digit code to "

@@ -92,3 +92,11 @@ def test_unknown_and_known_cnics_get_the_same_answers_and_the_same_wait(app, mak
     for a, b in zip(answers_known, answers_unknown, strict=True):
         assert _as_seen(a, OWNER_CNIC) == _as_seen(b, unknown_cnic)
     assert _as_seen(answers_known[0], OWNER_CNIC) != _as_seen(answers_known[-1], OWNER_CNIC)  # the wait began
+
+
+def test_the_wait_message_gives_the_helpline_number_to_call(app, make_user):
+    make_user("citizen", cnic=OWNER_CNIC, mobile=OWNER_MOBILE)
+    stranger = _browser_at(app, "203.0.113.67")
+    responses = _without_address_limits(lambda: [_wrong(stranger) for _ in range(6)])
+    text = page_text(responses[-1])
+    assert "انتظار" in text and app.config["HELPLINE"] in text, text[-800:]
