@@ -38,10 +38,11 @@ def test_five_wrong_passwords_make_this_address_wait_for_this_cnic_with_an_urdu_
     wait = urdu_plural(
         app,
         "Too many wrong tries for this CNIC from this connection. For your safety, please wait "
-        "%(num)s minute before trying again. Forgot your password? Call the helpline.",
+        "%(num)s minute before trying again. Forgot your password? Call the helpline on %(helpline)s.",
         "Too many wrong tries for this CNIC from this connection. For your safety, please wait "
-        "%(num)s minutes before trying again. Forgot your password? Call the helpline.",
+        "%(num)s minutes before trying again. Forgot your password? Call the helpline on %(helpline)s.",
         15,
+        helpline=app.config["HELPLINE"],
     )
     assert html_escape(wait) in page_text(response)
     assert db.scalar(select(AuditEntry.outcome).order_by(AuditEntry.id.desc()).limit(1)) == "wait"
