@@ -57,6 +57,10 @@ def from_environment() -> dict:
         "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "5 per minute;30 per hour"),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per minute;100 per hour"),
         "OTP_LIMIT": os.environ.get("OTP_LIMIT", "10 per minute"),
+        "REGISTER_CHECK_LIMIT": os.environ.get("REGISTER_CHECK_LIMIT", "60 per minute"),
+        # How many processes serve the portal (all instances together). Without Redis each counts limits in its
+        # own memory, so each allows 1/N of a limit (app.rate_limits). gunicorn reads WEB_CONCURRENCY too.
+        "RATELIMIT_PROCESSES": max(1, _int("RATELIMIT_PROCESSES", _int("WEB_CONCURRENCY", 1))),
         # Flask-Limiter: Redis when configured; otherwise (and whenever Redis is down) in memory.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -94,8 +98,12 @@ def from_environment() -> dict:
         "COMPLAINT_MAX_OPEN": _int("COMPLAINT_MAX_OPEN", 3),
         # Days to resolve, per category; COMPLAINT_DEADLINE_DAYS='{"privacy": 2}' overrides some of them.
         "COMPLAINT_DEADLINE_DAYS": {**DEFAULT_DEADLINE_DAYS, **json.loads(os.environ.get("COMPLAINT_DEADLINE_DAYS") or "{}")},
+        # Password checks per CNIC and address in a window of LOGIN_LOCK_SECONDS; then that address waits.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_SECONDS": _int("LOGIN_LOCK_SECONDS", 15 * 60),
+        # Wrong passwords for one account from anywhere since its last sign-in; then the right password also
+        # needs a code sent to the registered mobile (services.auth). Nobody is locked out.
+        "LOGIN_STEP_UP_FAILURES": _int("LOGIN_STEP_UP_FAILURES", 10),
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/plain"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 1000,  # below a kilobyte, brotli costs more CPU than it saves bytes

@@ -3,14 +3,19 @@ request with a key runs and its answer is kept; any replay gets that answer agai
 
 The key's row is inserted in the request's own transaction, before the change it guards, and committed with
 that change and its answer (see app.unit_of_work). So of fifty simultaneous replays the database's unique
-index lets exactly one through; the others wait on the index until it commits, then replay its answer."""
+index lets exactly one through; the others wait on the index until it commits, then replay its answer.
+
+A key answers only where it was made: it is stored hashed together with the user (or, before sign-in, the
+browser's session) and the path, so the same key sent by someone else or to another form is a new request
+and never shows another person's answer."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from functools import wraps
 
-from flask import Response, current_app, request
+from flask import Response, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +30,16 @@ _KEPT = select(IdempotentRequest.status, IdempotentRequest.body, IdempotentReque
 
 def new_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+def _scoped(key: str, user_id: int | None) -> str:
+    """The stored key: the form's key bound to who sent it and where (64 hex characters, the column's size)."""
+    if user_id is not None:
+        owner = f"user:{user_id}"
+    else:
+        # Flask-WTF keeps the CSRF secret in the session: it names this browser until it signs in.
+        owner = "browser:" + str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
+    return hashlib.sha256(f"{owner}\n{request.path}\n{key}".encode()).hexdigest()
 
 
 def _replay(kept) -> Response:
@@ -60,10 +75,11 @@ def idempotent(view):
         key = (request.form.get(FIELD) or "")[:64]
         if request.method != "POST" or len(key) < 16:
             return view(*args, **kwargs)
+        user_id = current_user.id if current_user.is_authenticated else None
+        key = _scoped(key, user_id)
         kept = _finished(key) if _kept(key) is not None else None
         if kept is not None and kept.status:
             return _replay(kept)
-        user_id = current_user.id if current_user.is_authenticated else None
         row = IdempotentRequest(key=key, user_id=user_id, path=request.path[:200], status=0)
         try:
             # Takes the unique index: a concurrent twin waits here until the first commits, then fails. The

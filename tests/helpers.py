@@ -16,12 +16,12 @@ def urdu(app, msgid: str, **kwargs) -> str:
     return text
 
 
-def urdu_plural(app, singular: str, plural: str, n: int) -> str:
+def urdu_plural(app, singular: str, plural: str, n: int, **kwargs) -> str:
     from flask_babel import ngettext
 
     with app.test_request_context():
         with force_locale("ur"):
-            return ngettext(singular, plural, n)
+            return ngettext(singular, plural, n, **kwargs)
 
 
 def english(app, msgid: str, **kwargs) -> str:

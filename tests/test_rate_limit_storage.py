@@ -62,3 +62,24 @@ def test_two_processes_share_one_limit_through_redis(tmp_path):
     second = _lookups(5, tmp_path, **env)
     assert first == [200] * 6
     assert second == [200] * 4 + [429]
+
+
+def test_with_redis_down_two_workers_together_allow_no_more_than_the_configured_limit(tmp_path):
+    # Each of two workers counts in its own memory, so each allows half: 5 + 5 of the 10 per minute.
+    env = {"REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex, "WEB_CONCURRENCY": "2"}
+    first = _lookups(6, tmp_path, **env)
+    second = _lookups(6, tmp_path, **env)
+    assert first == second == [200] * 5 + [429]
+
+
+def test_without_redis_the_process_count_setting_shares_out_every_limit(tmp_path):
+    codes = _lookups(4, tmp_path, REDIS_URL="", RATELIMIT_PROCESSES="3", WEB_CONCURRENCY="8")
+    assert codes == [200] * 3 + [429]  # 10 per minute over 3 processes: 3 each, 9 in all
+
+
+def test_a_limit_is_shared_out_rounding_down_but_never_to_nothing():
+    from app.rate_limits import process_share
+
+    assert process_share("10 per minute;100 per hour", 4) == "2 per 1 minute;25 per 1 hour"
+    assert process_share("5 per hour", 1) == "5 per hour"
+    assert process_share("1 per minute", 3) == "1 per 1 minute"

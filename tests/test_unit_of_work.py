@@ -80,5 +80,6 @@ def test_a_replayed_complaint_gets_the_first_answer_and_files_nothing_more(clien
     assert first.status_code == again.status_code == 200
     assert again.headers["X-Idempotent-Replay"] == "true" and again.data == first.data
     assert _count(db, Complaint) == 1
-    [status] = db.scalars(select(IdempotentRequest.status).where(IdempotentRequest.key == key)).all()
+    # stored bound to this browser and path (app.idempotency._scoped), not as the raw key
+    [status] = db.scalars(select(IdempotentRequest.status).where(IdempotentRequest.path == "/complaints/new")).all()
     assert status == 200  # kept with the change, in the same commit

@@ -23,6 +23,15 @@ class LoginForm(FlaskForm):
     )
 
 
+class SignInCodeForm(FlaskForm):
+    code = StringField(
+        _l("6-digit code"),
+        filters=[strip_filter],
+        validators=[DataRequired(message=_l("Enter the 6-digit code from the SMS."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr", "maxlength": 12},
+    )
+
+
 class LogoutForm(FlaskForm):
     pass
 
@@ -58,7 +67,7 @@ class ResetPasswordForm(FlaskForm):
         validators=[DataRequired(message=_l("Type the password again."))],
         render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
     )
-    personal: tuple[str, ...] = ()  # the account's CNIC and mobile, set by the view
+    personal: tuple[str, ...] = ()  # the account's name, CNIC and mobile, set by the view
 
     def validate_code(self, field) -> None:
         code = to_latin_digits(field.data or "").replace(" ", "").replace("-", "")

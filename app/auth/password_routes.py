@@ -1,12 +1,13 @@
 """A forgotten password: a code to the registered mobile, then a new password and a fresh sign-in."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..extensions import db, limiter
 from ..models import User
+from ..rate_limits import shared_limit
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.account_care import request_password_reset, reset_password
 from ..unit_of_work import service_context
@@ -18,8 +19,7 @@ from .sessions import sign_in
 RESET_CNIC = "reset_cnic"  # the CNIC this browser asked a reset code for, whatever the answer was
 
 
-def _limit():
-    return current_app.config["PASSWORD_RESET_LIMIT"]
+_limit = shared_limit("PASSWORD_RESET_LIMIT")
 
 
 def _go(target: str):
@@ -60,8 +60,8 @@ def reset_password_page():
         return _go(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if request.method == "POST":
-        account = db.session.query(User.mobile).filter(User.cnic == cnic).first()
-        form.personal = (cnic, account.mobile if account else "")
+        account = db.session.query(User.full_name, User.mobile).filter(User.cnic == cnic).first()
+        form.personal = (account.full_name if account else "", cnic, account.mobile if account else "")
         if form.validate():
             result = reset_password(db.session, service_context(), cnic, form.code.data, form.password.data,
                                     ip=request.remote_addr)

@@ -7,7 +7,7 @@ from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
-from .user import LoginSession, User
+from .user import LoginSession, LoginThrottle, User
 
 __all__ = [
     "Area",
@@ -25,6 +25,7 @@ __all__ = [
     "HouseholdStatusChange",
     "IdempotentRequest",
     "LoginSession",
+    "LoginThrottle",
     "OpenComplaintDeadline",
     "OtpChallenge",
     "SmsMessage",

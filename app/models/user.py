@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -62,3 +62,17 @@ class LoginSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Password checks of one CNIC from one address in the current window. Both are keyed hashes, and a row
+    exists for CNICs without an account too, so that the wait reveals nothing about who is registered."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("account_hash", "address_hash", name="uq_login_throttles_account_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_hash: Mapped[str] = mapped_column(String(64))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

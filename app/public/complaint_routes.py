@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from ..domain.complaints import TrackingNumberError, may_rate, may_reopen, parse_tracking_number
 from ..domain.cnic import CnicError, normalise_cnic
 from ..extensions import db, limiter
+from ..rate_limits import shared_limit
 from ..i18n import current_language
 from ..idempotency import idempotent, new_key
 from ..models.base import utcnow
@@ -27,7 +28,7 @@ def _district_choices() -> list[SelectChoice]:
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["COMPLAINT_LIMIT"], methods=["POST"])
+@limiter.limit(shared_limit("COMPLAINT_LIMIT"), methods=["POST"])
 @idempotent
 def new_complaint():
     form = ComplaintForm()
@@ -74,7 +75,7 @@ def _track_context(complaint, form, **extra) -> dict:
 
 
 @bp.route("/complaints/track", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["TRACK_LIMIT"], methods=["POST"])
+@limiter.limit(shared_limit("TRACK_LIMIT"), methods=["POST"])
 def track_complaint():
     form = TrackForm()
     if request.method == "GET":
@@ -119,7 +120,7 @@ def _act_on_tracked(form, form_name: str, act, refusal_field, refusal: str):
 
 
 @bp.post("/complaints/reopen")
-@limiter.limit(lambda: current_app.config["TRACK_LIMIT"])
+@limiter.limit(shared_limit("TRACK_LIMIT"))
 @idempotent
 def reopen_complaint():
     form = ReopenForm()
@@ -130,7 +131,7 @@ def reopen_complaint():
 
 
 @bp.post("/complaints/rate")
-@limiter.limit(lambda: current_app.config["TRACK_LIMIT"])
+@limiter.limit(shared_limit("TRACK_LIMIT"))
 @idempotent
 def rate_complaint():
     form = RateForm()

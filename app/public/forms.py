@@ -23,8 +23,21 @@ NETWORK_LABELS = {
 PASSWORD_MESSAGES = {
     "too_short": _l("The password needs at least %(n)s characters.", n=MIN_LENGTH),
     "too_long": _l("The password can have at most %(n)s characters.", n=MAX_LENGTH),
+    "invisible": _l("The password has an invisible character (such as a zero-width space or a line break). "
+                    "Use only letters, digits, signs and ordinary spaces."),
     "common": _l("This password is among the most common ones and easy to guess. Please choose another."),
-    "personal": _l("The password must not contain your CNIC or mobile number."),
+    "personal": _l("The password must not contain your name, CNIC or mobile number."),
+    # Why zxcvbn finds it easy to guess (app.domain.passwords), each with what to do instead.
+    "repeated": _l("Repeated letters or words, such as aaaa or abcabc, are easy to guess. "
+                   "Use three or four unrelated words with a digit or sign."),
+    "sequence": _l("Runs such as abcd or 1234 are easy to guess. Use three or four unrelated words with a digit or sign."),
+    "keyboard": _l("Rows of keys, such as qwerty or asdf, are easy to guess. "
+                   "Use three or four unrelated words with a digit or sign."),
+    "dates": _l("Years and dates, such as 1990 or 14-08-1990, are easy to guess. "
+                "Use three or four unrelated words with a digit or sign."),
+    "words": _l("A common word or name, even with a few digits added, is easy to guess. "
+                "Use three or four unrelated words with a digit or sign."),
+    "weak": _l("This password is too easy to guess. Make it longer: three or four unrelated words with a digit or sign."),
 }
 
 
@@ -77,7 +90,7 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(_l("Enter a valid email address, for example name@example.com, or leave it empty.")) from None
 
     def validate_password(self, field) -> None:
-        personal = tuple(v for v in (self.cnic.data, self.mobile.data) if v)
+        personal = tuple(v for v in (self.full_name.data, self.cnic.data, self.mobile.data) if v)
         problem = password_problem(field.data or "", personal=personal)
         if problem:
             raise ValidationError(PASSWORD_MESSAGES[problem])

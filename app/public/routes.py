@@ -18,6 +18,7 @@ from ..extensions import db, limiter
 from ..helpline import helpline_number
 from ..i18n import current_language
 from ..models import HouseholdStatusChange, User
+from ..rate_limits import shared_limit
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services import audit
 from ..services import otp as otp_service
@@ -33,8 +34,7 @@ from .forms import (NETWORK_LABELS, HomeAreaForm, MobileCorrectionForm, Registra
 PENDING_USER = "pending_user_id"  # the account waiting for its OTP in this browser
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
+_limit = shared_limit
 
 
 @bp.get("/")
@@ -123,7 +123,7 @@ def register():
 
 
 @bp.post("/register/check/<field>")
-@limiter.limit("60 per minute")
+@limiter.limit(_limit("REGISTER_CHECK_LIMIT"))
 def register_check(field: str):
     """Inline check of one field as the user leaves it; format only, so it reveals nothing about others."""
     if field not in ("cnic", "mobile", "network"):

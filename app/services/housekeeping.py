@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, and_, delete, func, literal, or_, update
 from sqlalchemy.orm import Session
 
-from ..models import IdempotentRequest, LoginSession, OtpChallenge, SmsMessage
+from ..models import IdempotentRequest, LoginSession, LoginThrottle, OtpChallenge, SmsMessage
 from ..models.base import utcnow
 
 # Purposes of messages known to carry no code; every other message may carry one (verify_mobile, sign_in,
@@ -70,6 +70,10 @@ def clean_up(session: Session, *, now: datetime | None = None, replay_days: int 
         ).rowcount,
         "one-time codes": session.execute(
             delete(OtpChallenge).where(OtpChallenge.expires_at < now - timedelta(days=1))
+        ).rowcount,
+        # A window of wrong passwords ends after LOGIN_LOCK_SECONDS; a day later its row counts nothing.
+        "sign-in counts": session.execute(
+            delete(LoginThrottle).where(LoginThrottle.window_started_at < now - timedelta(days=1))
         ).rowcount,
         "sessions": session.execute(
             delete(LoginSession).where(

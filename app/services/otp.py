@@ -13,6 +13,7 @@ from .context import N_, ServiceContext
 from .privacy import token_hash
 
 PURPOSE_VERIFY = "verify_mobile"
+PURPOSE_SIGN_IN = "sign_in"  # the second step after many wrong passwords (services.auth)
 # Short enough for one Urdu SMS (70 characters in UCS-2).
 CODE_SMS = N_("PSER code: %(code)s. Valid for %(minutes)s minutes. Do not share it.")
 
@@ -27,22 +28,22 @@ def _code_hash(challenge_user_id: int, code: str) -> str:
     return token_hash(f"{challenge_user_id}:{code}")
 
 
-def _send(session: Session, ctx: ServiceContext, user: User, code: str) -> None:
+def _send(session: Session, ctx: ServiceContext, user: User, code: str, purpose: str = PURPOSE_VERIFY) -> None:
     ttl_minutes = _settings(ctx)[0] // 60
-    ctx.notifier.send_sms(session, user.mobile, CODE_SMS, locale=user.locale or "ur", purpose=PURPOSE_VERIFY,
+    ctx.notifier.send_sms(session, user.mobile, CODE_SMS, locale=user.locale or "ur", purpose=purpose,
                           code=code, minutes=ttl_minutes)
 
 
-def current_challenge(session: Session, user_id: int) -> OtpChallenge | None:
+def current_challenge(session: Session, user_id: int, purpose: str = PURPOSE_VERIFY) -> OtpChallenge | None:
     return session.scalars(
         select(OtpChallenge)
-        .where(OtpChallenge.user_id == user_id, OtpChallenge.purpose == PURPOSE_VERIFY)
+        .where(OtpChallenge.user_id == user_id, OtpChallenge.purpose == purpose)
         .order_by(OtpChallenge.id.desc())
         .limit(1)
     ).first()
 
 
-def issue_otp(session: Session, ctx: ServiceContext, user: User) -> None:
+def issue_otp(session: Session, ctx: ServiceContext, user: User, purpose: str = PURPOSE_VERIFY) -> None:
     """A fresh code replaces any earlier one."""
     ttl, _, _, _ = _settings(ctx)
     code = f"{secrets.randbelow(10**6):06d}"
@@ -50,14 +51,14 @@ def issue_otp(session: Session, ctx: ServiceContext, user: User) -> None:
     session.add(
         OtpChallenge(
             user_id=user.id,
-            purpose=PURPOSE_VERIFY,
+            purpose=purpose,
             code_hash=_code_hash(user.id, code),
             created_at=now,
             last_sent_at=now,
             expires_at=now + timedelta(seconds=ttl),
         )
     )
-    _send(session, ctx, user, code)
+    _send(session, ctx, user, code, purpose)
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,12 @@ class ResendResult:
     exhausted: bool = False
 
 
-def resend_otp(session: Session, ctx: ServiceContext, user: User) -> ResendResult:
+def resend_otp(session: Session, ctx: ServiceContext, user: User, purpose: str = PURPOSE_VERIFY) -> ResendResult:
     _, _, cooldown, max_sends = _settings(ctx)
-    challenge = current_challenge(session, user.id)
+    # "Count, then send" is atomic only under a lock: the user's row, held until the request commits, makes
+    # parallel resends of one account take turns, so each sees the code the one before it sent.
+    _lock_user(session, user.id)
+    challenge = current_challenge(session, user.id, purpose)
     now = ctx.now()
     if challenge is not None:
         waited = (now - challenge.last_sent_at).total_seconds()
@@ -78,8 +82,13 @@ def resend_otp(session: Session, ctx: ServiceContext, user: User) -> ResendResul
         # Codes sent in the last day, across challenges: a cap on what one account can cost in SMS.
         if _sends_today(session, user.id, now) >= max_sends:
             return ResendResult(sent=False, exhausted=True)
-    issue_otp(session, ctx, user)
+    issue_otp(session, ctx, user, purpose)
     return ResendResult(sent=True)
+
+
+def _lock_user(session: Session, user_id: int) -> None:
+    # FOR UPDATE on PostgreSQL; SQLite has no row locks (it lets one writer at a time in any case).
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 def _sends_today(session: Session, user_id: int, now: datetime) -> int:
@@ -97,11 +106,12 @@ class VerifyResult:
     tries_left: int = 0
 
 
-def verify_otp(session: Session, ctx: ServiceContext, user: User, code: str) -> VerifyResult:
-    """Check a code; a correct one activates the account. The try counts in the caller's transaction, which
+def verify_otp(session: Session, ctx: ServiceContext, user: User, code: str,
+               purpose: str = PURPOSE_VERIFY) -> VerifyResult:
+    """Check a code; a correct one activates the account (a sign-in code proves the mobile as well). The try counts in the caller's transaction, which
     commits it whatever the answer (a wrong code is a refusal, not an error)."""
     _, max_tries, _, _ = _settings(ctx)
-    challenge = current_challenge(session, user.id)
+    challenge = current_challenge(session, user.id, purpose)
     now = ctx.now()
     if challenge is None or challenge.consumed_at is not None:
         return VerifyResult(ok=False, reason="missing")
@@ -120,7 +130,7 @@ def verify_otp(session: Session, ctx: ServiceContext, user: User, code: str) -> 
         left = max(0, max_tries - challenge.attempts)
         return VerifyResult(ok=False, reason="wrong" if left else "locked", tries_left=left)
     challenge.consumed_at = now
-    user.mobile_verified_at = now
+    user.mobile_verified_at = user.mobile_verified_at or now
     return VerifyResult(ok=True)
 
 

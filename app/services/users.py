@@ -34,7 +34,7 @@ def create_user(
     cnic = normalise_cnic(cnic)
     if role in AREA_BOUND_ROLES and area is None:
         raise UserInputError(f"a {role} needs --area (a district or tehsil code or English name)")
-    if check_password_strength and (problem := password_problem(password, personal=(cnic,))):
+    if check_password_strength and (problem := password_problem(password, personal=(name, cnic, mobile or ""))):
         raise UserInputError(f"password refused: {problem}")
     if session.scalar(select(User.id).where(User.cnic == cnic)) is not None:
         raise UserInputError(f"a user with CNIC {cnic} exists already")

@@ -129,7 +129,7 @@ def test_a_new_password_must_follow_the_password_rules(app, client, make_user):
     code = outbox_codes(app, MOBILE)[-1]
     client.get("/password/reset")
     for weak, message in (("password", "This password is among the most common ones and easy to guess. Please choose another."),
-                          (f"x{MOBILE}x", "The password must not contain your CNIC or mobile number."),
+                          (f"x{MOBILE}x", "The password must not contain your name, CNIC or mobile number."),
                           ("short", None)):
         response = client.post("/password/reset", data={"code": code, "password": weak, "confirm_password": weak})
         assert response.status_code == 422

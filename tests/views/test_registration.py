@@ -99,7 +99,34 @@ def test_password_made_of_the_cnic_is_refused(app, client):
     data = valid_registration(password="3520276543213", confirm_password="3520276543213")
     response = client.post("/register", data=data)
     assert response.status_code == 422
-    assert html_escape(urdu(app, "The password must not contain your CNIC or mobile number.")) in page_text(response)
+    assert html_escape(urdu(app, "The password must not contain your name, CNIC or mobile number.")) in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("password", "msgid"),
+    [
+        ("Muhammad Ali Khan", "The password must not contain your name, CNIC or mobile number."),
+        ("aaaaaaaa", "Repeated letters or words, such as aaaa or abcabc, are easy to guess. "
+                     "Use three or four unrelated words with a digit or sign."),
+        ("lahore786", "A common word or name, even with a few digits added, is easy to guess. "
+                      "Use three or four unrelated words with a digit or sign."),
+        ("\u200b" * 10, "The password has an invisible character (such as a zero-width space or a line break). "
+                        "Use only letters, digits, signs and ordinary spaces."),
+    ],
+)
+def test_a_weak_password_is_refused_saying_in_urdu_why(app, client, db, password, msgid):
+    client.get("/register")
+    response = client.post("/register", data=valid_registration(password=password, confirm_password=password))
+    assert response.status_code == 422
+    assert html_escape(urdu(app, msgid)) in page_text(response)
+    assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_every_reason_a_password_is_refused_has_a_message():
+    from app.domain.passwords import REASONS
+    from app.public.forms import PASSWORD_MESSAGES
+
+    assert set(PASSWORD_MESSAGES) == set(REASONS)
 
 
 def test_an_already_registered_cnic_is_refused_with_a_clear_message(app, client, db):

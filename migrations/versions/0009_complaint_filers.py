@@ -2,7 +2,7 @@
 complaints (so parallel filings cannot pass the cap); complaints.filed_by_id indexed for the citizen's list
 
 Revision ID: a8d4e5f6a7b8
-Revises: a8c3d4e5f6a7
+Revises: a8b2c3d4e5f6
 Create Date: 2026-11-24 07:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a8d4e5f6a7b8'
-down_revision = 'a8c3d4e5f6a7'
+down_revision = 'a8b2c3d4e5f6'
 branch_labels = None
 depends_on = None
 
