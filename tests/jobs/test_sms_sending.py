@@ -174,3 +174,16 @@ def test_a_gateway_down_at_sign_up_loses_neither_the_account_nor_its_code(app, c
     assert client.post("/verify", data={"code": code}).status_code == 302
     db.expire_all()
     assert db.get(User, account.id).mobile_verified_at is not None
+
+
+def test_a_gateway_down_when_a_complaint_is_filed_loses_neither_the_complaint_nor_its_message(app, client, db,
+                                                                                             gateway):
+    from app.models import Complaint
+    from tests.complaint_helpers import file_complaint
+
+    gateway(failures=99, retry_seconds=3600)
+    tracking = file_complaint(client)
+    assert db.scalars(select(Complaint.tracking_no)).one() == tracking
+    message = db.scalars(select(SmsMessage)).one()
+    assert (message.status, tracking in message.body, "gateway timed out" in message.last_error) == (
+        "queued", True, True)
