@@ -30,6 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings.INSTANCE.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from .input_guard import init_input_guard
+
+    init_input_guard(app)  # first: its before_request refuses unreadable input, its converter bounds <int:…>
     db.init_app(app)
     from .models.base import render_migration_item
 
@@ -75,8 +78,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .assets import init_assets
     from .security import init_security_headers
 
+    from .safe_redirect import init_redirect_guard
+
     init_assets(app)
     init_security_headers(app)
+    init_redirect_guard(app)
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
