@@ -108,6 +108,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_jobs(app)
 
     if app.config["PROXY_FIX_X_FOR"]:
-        # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For.
+        # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For; only the
+        # proxy may set it, so the server must not be reachable directly (README, Deployment).
+        from .deployment import warn_if_proxy_trusted_publicly
+
+        warn_if_proxy_trusted_publicly(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     return app
