@@ -26,7 +26,7 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc"
 
 
-def name_problem(text: str | None) -> str | None:
+def name_problem(text: str | None, min_letters: int = MIN_LETTERS) -> str | None:
     """None when `text` can be a person's name, else a code: "empty", "lines", "bidi", "control" or "invisible"."""
     text = (text or "").strip()
     if not text:
@@ -38,14 +38,14 @@ def name_problem(text: str | None) -> str | None:
     if any(_is_control(c) for c in text):
         return "control"
     letters = sum(1 for c in text if unicodedata.category(c).startswith("L") and c not in _BLANK_LETTERS)
-    if letters < MIN_LETTERS:
+    if letters < min_letters:
         return "invisible"
     return None
 
 
-def check_name(text: str | None) -> str:
+def check_name(text: str | None, min_letters: int = MIN_LETTERS) -> str:
     """The name with its spaces tidied (runs of spaces become one); raises PersonNameError with the problem's code."""
-    problem = name_problem(text)
+    problem = name_problem(text, min_letters)
     if problem:
         raise PersonNameError(problem)
     return re.sub(r"\s+", " ", (text or "").strip())
