@@ -184,3 +184,14 @@ def test_a_redirect_made_by_mistake_off_the_site_is_turned_home(app):
     with app.test_request_context("/"):
         response = app.process_response(redirect("/\\evil.example"))
     assert response.headers["Location"] == "/"
+
+
+def test_a_page_that_asked_for_sign_in_is_where_sign_in_returns(app, make_user):
+    user = make_user("helpdesk", area="Lahore")
+    client = fresh_client(app, next(_addresses))
+    asked = client.get("/helpdesk/?state=new")
+    assert asked.status_code == 302
+    login_page = asked.headers["Location"]
+    client.get(login_page)
+    response = client.client.post(login_page, data={"cnic": user.cnic, "password": PASSWORD, "csrf_token": client.token})
+    assert response.headers["Location"] == "/helpdesk/?state=new"
