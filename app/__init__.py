@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     mask_personal_data_in_logs()
 
+    from .input_guard import init_input_guard
+
+    init_input_guard(app)  # first: its before_request refuses unreadable input, its converter bounds <int:…>
     db.init_app(app)
     from .models.base import render_migration_item
 
@@ -82,8 +85,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .assets import init_assets
     from .security import init_security_headers
 
+    from .safe_redirect import init_redirect_guard
+
     init_assets(app)
     init_security_headers(app)
+    init_redirect_guard(app)
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
@@ -109,6 +115,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_jobs(app)
 
     if app.config["PROXY_FIX_X_FOR"]:
-        # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For.
+        # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For; only the
+        # proxy may set it, so the server must not be reachable directly (README, Deployment).
+        from .deployment import warn_if_proxy_trusted_publicly
+
+        warn_if_proxy_trusted_publicly(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     return app

@@ -76,4 +76,16 @@ def init_assets(app: Flask) -> None:
         prefix="/static/",
         max_age=3600,
         immutable_file_test=lambda path, url: url.startswith("/static/build/"),
+        add_headers_function=add_static_headers,
     )
+
+
+def add_static_headers(headers, path: str, url: str) -> None:
+    """WhiteNoise answers before Flask's after_request: the headers every page carries that matter for files."""
+    from .security import STATIC_FILE_HEADERS, SVG_FILE_CSP
+
+    for name, value in STATIC_FILE_HEADERS.items():
+        headers[name] = value
+    if path.endswith(".svg"):
+        # An SVG opened on its own is a document that could run script: never.
+        headers["Content-Security-Policy"] = SVG_FILE_CSP

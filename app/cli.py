@@ -138,6 +138,13 @@ def init_cli(app: Flask) -> None:
         from .services.areas import find_area
         from .services.users import UserInputError, create_user
 
+        from .domain.names import PersonNameError, check_name
+
+        try:
+            name = check_name(name, min_letters=1)
+        except PersonNameError as error:
+            raise click.BadParameter(f"not a readable name ({error.code}: letters on one line, no direction "
+                                     "controls)", param_hint="--name") from None
         found = None
         if area:
             found = find_area(db.session, area)

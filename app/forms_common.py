@@ -10,6 +10,7 @@ from wtforms.validators import StopValidation
 from .domain.cnic import normalise_cnic
 from .domain.input_errors import InputError
 from .domain.mobile import normalise_mobile
+from .domain.names import check_name, displayable
 
 CNIC_MESSAGES = {
     "empty": _l("Enter the CNIC number."),
@@ -63,3 +64,44 @@ class MobileField(NormalisedField):
 
 def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
+
+
+NAME_MESSAGES = {
+    "empty": _l("Enter the name."),
+    "lines": _l("A name is written on one line."),
+    "bidi": _l("The name holds hidden characters that change the direction of the text. Please type it again."),
+    "control": _l("The name holds characters that cannot be typed. Please type it again."),
+    "invisible": _l("A name needs letters that can be read, in Urdu or English."),
+}
+
+
+class PersonName:
+    """A person's name (app.domain.names): letters that can be seen, one line, no direction tricks.
+    A refused value is shown back without its control characters."""
+
+    field_flags = {}
+
+    def __call__(self, form, field) -> None:
+        if not isinstance(field.data, str) or not field.data:
+            return  # empty: the field's own required/optional rule speaks
+        try:
+            field.data = check_name(field.data)
+        except InputError as error:
+            field.data = displayable(field.data)
+            field.raw_data = [field.data]
+            raise StopValidation(str(NAME_MESSAGES[error.code])) from None
+
+
+# Primary keys and versions are PostgreSQL `integer` columns: a number past them is no record at all.
+INT32_MAX = 2**31 - 1
+
+
+def record_number(text: object, maximum: int = INT32_MAX) -> int | None:
+    """A record's number typed or posted as plain ASCII digits, within the database's range; else None."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None

@@ -24,7 +24,9 @@ def render_page(template: str, block: str | None = None, *, status: int = 200, *
 
 def htmx_redirect(location: str) -> Response:
     """Send the browser to another page after an htmx form: a full load, so the URL and title follow."""
+    from .safe_redirect import redirect_target
+
     response = make_response("", 204)
-    response.headers["HX-Redirect"] = location
+    response.headers["HX-Redirect"] = redirect_target(location)
     response.vary.add("HX-Request")
     return response

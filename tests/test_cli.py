@@ -53,6 +53,10 @@ def test_create_user_refuses_bad_input_with_a_clear_message(app):
     assert unknown_area.exit_code != 0 and "Atlantis" in unknown_area.output
     weak = runner.invoke(args=["create-user", "--role", "admin", "--cnic", "35202-1234567-1", "--name", "X", "--password", "password"])
     assert weak.exit_code != 0 and "password" in weak.output
+    for name in ("Ali\u202eKhan", "Ali\nKhan", "\u200b\u200b"):
+        unreadable = runner.invoke(args=[*base[:1], "--role", "admin", "--cnic", "35202-1234567-1", "--name", name,
+                                         "--password", "Kites-Over-Ravi-77"])
+        assert unreadable.exit_code != 0 and "--name" in unreadable.output, name
 
 
 def test_seed_demo_creates_accounts_of_every_role_and_households_in_every_state(app, db):

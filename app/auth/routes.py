@@ -19,6 +19,8 @@ from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..models import User
 from ..services import otp as otp_service
 from ..services.auth import authenticate, confirm_sign_in_code
+from ..safe_redirect import safe_path
+from ..services.auth import authenticate
 from ..unit_of_work import service_context
 from . import bp
 from .forms import LoginForm, LogoutForm, SignInCodeForm
@@ -42,11 +44,8 @@ def home_for(user) -> str:
 
 
 def _next_path() -> str | None:
-    target = request.args.get("next", "")
-    # Only a path of this site; "//host" and "/\host" would leave it.
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    """Where the visitor was going before sign-in: a path of this site only (see app.safe_redirect)."""
+    return safe_path(request.args.get("next"), host=request.host)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,7 +59,8 @@ def login():
                               ip=request.remote_addr)
         if result.user is not None:
             sign_in(result.user)
-            target = _next_path() if result.user.is_verified and _next_path() else home_for(result.user)
+            next_path = _next_path() if result.user.is_verified else None
+            target = next_path or home_for(result.user)
             return htmx_redirect(target) if wants_fragment() else redirect(target)
         if result.reason == "needs_code":
             return _send_sign_in_code(result.pending, form)

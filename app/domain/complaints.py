@@ -1,6 +1,7 @@
 """Complaints: categories, states and their moves, tracking numbers, deadlines, reopening and ratings."""
 from __future__ import annotations
 
+import random
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -49,6 +50,7 @@ def check_move(current: str, target: str) -> ComplaintState:
     return target
 
 
+_SYSTEM_RANDOM = random.SystemRandom()  # from the operating system's randomness, like `secrets`
 _TRACKING = re.compile(r"^PSER-?C-?(\d{4})-?(\d{1,9})$")
 
 
@@ -58,6 +60,12 @@ class TrackingNumberError(InputError):
 
 def format_tracking_number(year: int, number: int) -> str:
     return f"PSER-C-{year}-{number:06d}"
+
+
+def random_tracking_number(year: int, digits: int = 6, rng: random.Random = _SYSTEM_RANDOM) -> str:
+    """A tracking number whose number is drawn at random (never the row's id): it tells nobody how many
+    complaints exist, and the next one cannot be guessed from the last. Uniqueness is the caller's check."""
+    return format_tracking_number(year, rng.randrange(10 ** (digits - 1), 10**digits))
 
 
 def parse_tracking_number(raw: str | None) -> str:

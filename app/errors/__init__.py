@@ -52,6 +52,11 @@ def _render_error(code: int, message=None, retry_after: str | None = None):
     return response
 
 
+def error_response(code: int, message):
+    """An error page (or htmx message) with `message`, for refusals made before a view runs."""
+    return _render_error(code, message)
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -16,6 +16,7 @@ from ..domain.mobile import mask_mobile
 from ..domain.roles import Role
 from ..extensions import db
 from ..i18n import current_language
+from ..forms_common import record_number
 from ..idempotency import idempotent
 from ..models import Area, Complaint, User
 from ..models.base import utcnow
@@ -118,7 +119,8 @@ def _back(item: Complaint):
 def assign(complaint_id: int):
     item = _complaint(complaint_id)
     form = AssignForm()
-    agent = db.session.get(User, int(form.agent.data)) if (form.agent.data or "").isdigit() else None
+    agent_id = record_number(form.agent.data)
+    agent = db.session.get(User, agent_id) if agent_id is not None else None
     if not form.validate() or agent is None or agent.role not in STAFF:
         form.agent.errors = [_("Choose who takes the complaint.")]
         return _page(item, 422, assign_form=form)

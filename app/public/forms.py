@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 
 from ..domain.mobile import NETWORKS
 from ..domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from ..forms_common import CnicField, MobileField, strip_filter
+from ..forms_common import CnicField, MobileField, PersonName, strip_filter
 
 NETWORK_LABELS = {
     "jazz": _l("Jazz"),
@@ -48,6 +48,7 @@ class RegistrationForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter your full name.")),
             Length(min=3, max=100, message=_l("The name must be between 3 and 100 characters.")),
+            PersonName(),
         ],
         render_kw={"autocomplete": "name", "maxlength": 100},
     )

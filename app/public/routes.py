@@ -1,8 +1,6 @@
 """Views of the citizen's side. Each parses the request, calls one service and renders."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,6 +18,7 @@ from ..i18n import current_language
 from ..models import HouseholdStatusChange, User
 from ..rate_limits import shared_limit
 from ..rendering import htmx_redirect, render_page, wants_fragment
+from ..safe_redirect import redirect_target
 from ..services import audit
 from ..services import otp as otp_service
 from ..services.areas import find_area
@@ -47,7 +46,8 @@ def switch_language(code: str):
     languages = current_app.config["LANGUAGES"]
     if code not in languages:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
-    target = _safe_return_path(request.args.get("next") or request.referrer)
+    # Back where the visitor was (never to /lang/ itself, never off this site).
+    target = redirect_target(request.args.get("next") or request.referrer, refuse_prefixes=("/lang/",))
     response = redirect(target)
     response.set_cookie(
         current_app.config["LANG_COOKIE"], code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
@@ -56,19 +56,6 @@ def switch_language(code: str):
     if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
     return response
-
-
-def _safe_return_path(candidate: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    if not candidate:
-        return url_for("public.index")
-    parts = urlsplit(candidate)
-    if parts.netloc and parts.netloc != request.host:
-        return url_for("public.index")
-    path = parts.path or "/"
-    if not path.startswith("/") or path.startswith("//") or path.startswith("/lang/"):
-        return url_for("public.index")
-    return path + (f"?{parts.query}" if parts.query else "")
 
 
 # --- registration -------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from ..domain.complaints import (
     ComplaintState,
     check_move,
     deadline_for,
-    format_tracking_number,
     may_rate,
     may_reopen,
 )
@@ -35,6 +34,7 @@ from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
 from .privacy import keyed_hash
 from .staff_scope import CITIZENS, COMPLAINTS, staff_scope
+from .tracking_numbers import assign_tracking_number
 
 
 class TooManyOpenComplaints(Exception):
@@ -129,7 +129,7 @@ def file_complaint(session: Session, ctx: ServiceContext, *, cnic: str, mobile: 
                           deadline_at=deadline_for(category, now, _deadline_days(ctx)), created_at=now)
     session.add(complaint)
     session.flush()
-    complaint.tracking_no = format_tracking_number(now.year, complaint.id)
+    assign_tracking_number(session, complaint, now.year)
     _event(session, complaint, "filed", filed_by, public=True, to_state=ComplaintState.NEW)
     _notify(session, ctx, complaint, FILED_SMS, locale=locale)
     audit.record(session, ctx, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,

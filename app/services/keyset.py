@@ -8,7 +8,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Select, bindparam, tuple_
@@ -58,7 +58,8 @@ def encode_cursor(direction: str, values: tuple, keyset: Keyset) -> str:
 def _checked(value: Any, kind: type):
     if kind is bool and isinstance(value, bool):
         return value
-    if kind is int and isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
+    # The lists' int keys are ids, PostgreSQL `integer`: a larger number would fail in the database (a 500).
+    if kind is int and isinstance(value, int) and not isinstance(value, bool) and -2**31 <= value < 2**31:
         return value
     if kind is str and isinstance(value, str) and len(value) <= MAX_TEXT_VALUE:
         return value
@@ -69,7 +70,10 @@ def _checked(value: Any, kind: type):
             raise BadCursor("not a time") from None
         if moment.tzinfo is None:
             raise BadCursor("a time without its zone")
-        return moment
+        try:
+            return moment.astimezone(timezone.utc)  # stored in UTC: a time past the calendar's ends is refused
+        except OverflowError:
+            raise BadCursor("a time out of range") from None
     raise BadCursor(f"not a {kind.__name__}")
 
 

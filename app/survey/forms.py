@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..domain.catalogue import CATALOGUE, MAX_AGE, Catalogue, Question, QuestionType
 from ..domain.numerals import to_latin_digits
 from ..domain.questionnaire import age_on
-from ..forms_common import CnicField, strip_filter
+from ..forms_common import CnicField, PersonName, record_number, strip_filter
 from .choices import choices
 
 REQUIRED = _l("Please answer this question.")
@@ -28,10 +28,10 @@ class VersionedForm(FlaskForm):
     idempotency_key = HiddenField()
 
     def expected_version(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1
+        """The posted version, or -1 (matches no household, so the save is refused as stale) when it is not
+        a number the database could hold."""
+        version = record_number(self.version.data)
+        return -1 if version is None else version
 
 
 class NumberField(Field):
@@ -103,7 +103,7 @@ class DateOfBirthField(StringField):
             else:
                 year, month, day = (int(p) for p in text.split("-"))
             self.data = date(year, month, day)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             self.data = None
             raise ValueError(_l("Enter the date as day/month/year, for example 14/08/1990.")) from None
 
@@ -179,8 +179,9 @@ def question_field(question: Question, catalogue: Catalogue = CATALOGUE):
             validators.append(Length(max=question.max_length, message=TOO_LONG))
         if question.multiline:
             return TextAreaField(label, validators, filters=[strip_filter], render_kw={**render_kw, "rows": 2}, **common)
-        if question.private:
+        if question.private:  # a person's name
             render_kw["autocomplete"] = "off"
+            validators.append(PersonName())
         return StringField(label, validators, filters=[strip_filter], render_kw=render_kw, **common)
     if t == QuestionType.NUMBER:
         return NumberField(label, required() if question.required else None, decimal=question.decimal,
