@@ -19,6 +19,7 @@ from flask import Response, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .models import IdempotentRequest
@@ -69,6 +70,10 @@ def _finished(key: str):
         time.sleep(0.05)
 
 
+def _free(key: str) -> None:
+    db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.key == key, IdempotentRequest.status == 0))
+
+
 def idempotent(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -91,14 +96,19 @@ def idempotent(view):
             if kept is not None and kept.status:
                 return _replay(kept)
             return view(*args, **kwargs)
-        # An exception rolls the whole request back, this row with it: the key stays free.
-        response = view(*args, **kwargs)
+        # An exception rolls the whole request back, this row with it: the key stays free. An abort() (a 403 or
+        # 404) is committed like any refusal, so its pending row must go too, or a later POST with the key
+        # would wait for an answer that never comes.
+        try:
+            response = view(*args, **kwargs)
+        except HTTPException:
+            _free(key)
+            raise
         if response.status_code >= 400:
             # Nothing changed (a refusal, a conflict): the key is freed, so the corrected form, which carries
             # the same key, is taken as the first request it really is. What the refusal recorded (an audit
             # entry) is committed with the request.
-            db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.key == key,
-                                                               IdempotentRequest.status == 0))
+            _free(key)
             return response
         # Kept with the change, in the same commit, for any replay.
         row.status = response.status_code

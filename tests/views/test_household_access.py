@@ -88,3 +88,21 @@ def test_an_unknown_household_id_is_a_404(app, make_user):
 def test_anonymous_visitors_are_sent_to_sign_in(client, lahore_household):
     response = client.get(f"/enumerator/households/{lahore_household}/housing")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_refused_save_leaves_its_one_time_key_free_so_no_later_post_waits_for_it(app, make_user, lahore_household, db):
+    """A 404 from another area's household is committed like any refusal; its pending key must not stay behind,
+    or every later POST carrying that key would wait for an answer that never comes."""
+    import time
+
+    from app.models import IdempotentRequest
+
+    browser, _ = _sign_in(app, make_user, "enumerator", cnic="36302-0000009-1", area="Multan")
+    data = {**HOUSING, "version": "1", "idempotency_key": "k" * 32}
+    url = f"/enumerator/households/{lahore_household}/housing"
+    browser.get("/enumerator/")  # the form's CSRF token, as a browser would hold it
+    assert browser.post(url, data=data).status_code == 404
+    assert db.scalars(select(IdempotentRequest)).all() == []
+    started = time.monotonic()
+    assert browser.post(url, data=data).status_code == 404
+    assert time.monotonic() - started < 5
