@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+WORKERS ?= 2
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
@@ -50,7 +51,10 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: seed
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	# --reuse-port: each worker listens on its own socket, so keep-alive clients spread over both (BENCHMARKS.md);
+	# WEB_CONCURRENCY: the in-memory fallback of the rate limits divides each limit by the number of workers.
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --reuse-port \
+	  --access-logfile - wsgi:app
 
 seed-demo: seed
 	$(FLASK) seed-demo --households 200
