@@ -106,29 +106,40 @@ class VerifyResult:
     tries_left: int = 0
 
 
+def _spend_try(session: Session, ctx: ServiceContext, challenge: OtpChallenge | None,
+               expected_hash: str) -> tuple[str, int]:
+    """Spend one try of `challenge` against the code's hash: ("", 0) when it matches, else the reason (missing,
+    expired, locked, wrong) and the tries left. The try is counted in the database first, atomically, so
+    parallel guesses cannot exceed the limit; it is kept by the caller's transaction whatever the answer."""
+    _, max_tries, _, _ = _settings(ctx)
+    if challenge is None or challenge.consumed_at is not None:
+        return "missing", 0
+    if challenge.expires_at <= ctx.now():
+        return "expired", 0
+    counted = session.execute(
+        update(OtpChallenge)
+        .where(OtpChallenge.id == challenge.id, OtpChallenge.attempts < max_tries,
+               OtpChallenge.consumed_at.is_(None))
+        .values(attempts=OtpChallenge.attempts + 1)
+    ).rowcount
+    if not counted:
+        return "locked", 0
+    session.refresh(challenge)
+    if not secrets.compare_digest(challenge.code_hash, expected_hash):
+        left = max(0, max_tries - challenge.attempts)
+        return ("wrong" if left else "locked"), left
+    return "", 0
+
+
 def verify_otp(session: Session, ctx: ServiceContext, user: User, code: str,
                purpose: str = PURPOSE_VERIFY) -> VerifyResult:
     """Check a code; a correct one activates the account (a sign-in code proves the mobile as well). The try counts in the caller's transaction, which
     commits it whatever the answer (a wrong code is a refusal, not an error)."""
-    _, max_tries, _, _ = _settings(ctx)
     challenge = current_challenge(session, user.id, purpose)
+    reason, left = _spend_try(session, ctx, challenge, _code_hash(user.id, code))
+    if reason:
+        return VerifyResult(ok=False, reason=reason, tries_left=left)
     now = ctx.now()
-    if challenge is None or challenge.consumed_at is not None:
-        return VerifyResult(ok=False, reason="missing")
-    if challenge.expires_at <= now:
-        return VerifyResult(ok=False, reason="expired")
-    # Count the try in the database first, atomically, so parallel guesses cannot exceed the limit.
-    counted = session.execute(
-        update(OtpChallenge)
-        .where(OtpChallenge.id == challenge.id, OtpChallenge.attempts < max_tries)
-        .values(attempts=OtpChallenge.attempts + 1)
-    ).rowcount
-    if not counted:
-        return VerifyResult(ok=False, reason="locked")
-    session.refresh(challenge)
-    if not secrets.compare_digest(challenge.code_hash, _code_hash(user.id, code)):
-        left = max(0, max_tries - challenge.attempts)
-        return VerifyResult(ok=False, reason="wrong" if left else "locked", tries_left=left)
     challenge.consumed_at = now
     user.mobile_verified_at = user.mobile_verified_at or now
     return VerifyResult(ok=True)
@@ -149,12 +160,7 @@ def _purpose_hash(user_id: int, purpose: str, code: str) -> str:
 
 
 def latest_challenge(session: Session, user_id: int, purpose: str) -> OtpChallenge | None:
-    return session.scalars(
-        select(OtpChallenge)
-        .where(OtpChallenge.user_id == user_id, OtpChallenge.purpose == purpose)
-        .order_by(OtpChallenge.id.desc())
-        .limit(1)
-    ).first()
+    return current_challenge(session, user_id, purpose)
 
 
 def live_challenge(session: Session, ctx: ServiceContext, user_id: int, purpose: str = PURPOSE_VERIFY) -> OtpChallenge | None:
@@ -211,25 +217,11 @@ class CodeCheck:
 
 def check_code(session: Session, ctx: ServiceContext, user: User, purpose: str, code: str) -> CodeCheck:
     """Spend one try of the latest code of `purpose`; the right code is consumed. The caller acts on success."""
-    _, max_tries, _, _ = _settings(ctx)
     challenge = latest_challenge(session, user.id, purpose)
+    reason, left = _spend_try(session, ctx, challenge, _purpose_hash(user.id, purpose, code))
+    if reason:
+        return CodeCheck(ok=False, reason=reason, tries_left=left)
     now = ctx.now()
-    if challenge is None or challenge.consumed_at is not None:
-        return CodeCheck(ok=False, reason="missing")
-    if challenge.expires_at <= now:
-        return CodeCheck(ok=False, reason="expired")
-    counted = session.execute(
-        update(OtpChallenge)
-        .where(OtpChallenge.id == challenge.id, OtpChallenge.attempts < max_tries,
-               OtpChallenge.consumed_at.is_(None))
-        .values(attempts=OtpChallenge.attempts + 1)
-    ).rowcount
-    if not counted:
-        return CodeCheck(ok=False, reason="locked")
-    session.refresh(challenge)
-    if not secrets.compare_digest(challenge.code_hash, _purpose_hash(user.id, purpose, code)):
-        left = max(0, max_tries - challenge.attempts)
-        return CodeCheck(ok=False, reason="wrong" if left else "locked", tries_left=left)
     # Consumed in one conditional UPDATE: two requests with the right code cannot both spend it.
     spent = session.execute(
         update(OtpChallenge).where(OtpChallenge.id == challenge.id, OtpChallenge.consumed_at.is_(None))

@@ -61,11 +61,7 @@ def _add_member(page, member):
 
 def _save_member(page, count):
     page.locator("#member-form button[type=submit]").click()
-    try:
-        expect(page.locator("ul.members > li")).to_have_count(count, timeout=20000)
-    except AssertionError:
-        print("DEBUG", page.locator("ul.members > li").all_inner_texts())
-        raise
+    expect(page.locator("ul.members > li")).to_have_count(count, timeout=20000)
 
 
 def test_enumerator_surveys_five_members_with_the_network_dropping(app, live_server, browser, make_user, artifacts, db):
