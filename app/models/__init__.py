@@ -5,6 +5,7 @@ from .complaint import Complaint, ComplaintEvent, ComplaintFiler
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
+from .quality import HouseholdFlag
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, LoginThrottle, User
@@ -20,6 +21,7 @@ __all__ = [
     "ComplaintResolveTime",
     "Household",
     "HouseholdCount",
+    "HouseholdFlag",
     "HouseholdMember",
     "HouseholdRevision",
     "HouseholdStatusChange",

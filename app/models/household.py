@@ -57,6 +57,14 @@ class Household(db.Model):
     # (an expression index would not survive SQLite's table rebuilds in later migrations).
     visit_requested: Mapped[bool] = mapped_column(default=False, server_default="0")
     return_reasons: Mapped[dict | None] = mapped_column(JSON)
+    # How many cross-check flags the latest check left (services.cross_checks keeps it with the flags).
+    flag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The current score (0-100, lower poorer) and band under the model that scored it last; the history of
+    # scores, one per model version, is kept apart (services.scoring). Programme rules read these columns.
+    score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    score_band: Mapped[str | None] = mapped_column(String(20))
+    score_model_id: Mapped[int | None] = mapped_column(Integer)
+    scored_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     area = relationship("Area", foreign_keys=[area_id])
     members: Mapped[list[HouseholdMember]] = relationship(
