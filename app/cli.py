@@ -192,6 +192,29 @@ def init_cli(app: Flask) -> None:
             rebuild_summaries(session)
         click.echo("summaries rebuilt")
 
+    @app.cli.group()
+    def facts() -> None:
+        """The household facts (members by age, disability, school, the head) that rules and rankings read."""
+
+    @facts.command("refresh")
+    @click.option("--district", "district", default=None, help="only this district (code or English name)")
+    def facts_refresh(district: str | None) -> None:
+        """Count every household's facts again on today's date, set-based (ages move on: run it yearly)."""
+        from datetime import date
+
+        from .services.areas import find_area
+        from .services.household_facts import refresh_all
+
+        with unit_of_work(db.session) as session:
+            district_id = None
+            if district:
+                area = find_area(session, district)
+                if area is None:
+                    raise click.BadParameter(f"no area {district!r}", param_hint="--district")
+                district_id = area.id
+            updated = refresh_all(session, date.today(), district_id=district_id)
+        click.echo(f"facts counted for {updated} households")
+
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))
     @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")

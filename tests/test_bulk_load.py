@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.domain.questionnaire import MemberFacts, age_on, member_problems, relation_fits_sex
 from app.models import Area, Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
-from app.services import bulk_load
+from app.services import bulk_load, household_facts
 from app.services.bulk_load import UNUSABLE_PASSWORD
 
 HEADER = ["key", "area", "head_cnic", "status", "account", "full_name", "mobile", "network", "tenure", "rooms",
@@ -159,6 +159,8 @@ def test_seed_demo_goes_through_the_bulk_path_with_valid_families(app, db):
                  for m in members]
         assert member_problems(facts, today) == [], household.import_key  # not even a warning
         assert household.area.level == "tehsil"
+        counted = household_facts.facts_columns(members, today)  # as a submit counts them
+        assert {name: getattr(household, name) for name in counted} == counted, household.import_key
         has_revision = db.scalar(select(func.count()).where(HouseholdRevision.household_id == household.id))
         assert has_revision == (household.status in ("submitted", "returned", "verified", "rejected"))
         assert bool(household.return_reasons) == (household.status == "returned")

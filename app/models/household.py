@@ -1,7 +1,7 @@
 """Household records and the history of their states."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,6 +65,21 @@ class Household(db.Model):
     score_band: Mapped[str | None] = mapped_column(String(20))
     score_model_id: Mapped[int | None] = mapped_column(Integer)
     scored_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Counts from the member roster (domain.household_facts), kept by services.household_facts at submit and
+    # by its set-based refresh: what programme rules and disaster ranking read for millions of households.
+    facts_on: Mapped[date | None] = mapped_column(Date)  # the day the ages were counted
+    facts_member_count: Mapped[int | None] = mapped_column(Integer)
+    facts_under5_count: Mapped[int | None] = mapped_column(Integer)
+    facts_child_count: Mapped[int | None] = mapped_column(Integer)
+    facts_elderly_count: Mapped[int | None] = mapped_column(Integer)
+    facts_working_age_count: Mapped[int | None] = mapped_column(Integer)
+    facts_disabled_count: Mapped[int | None] = mapped_column(Integer)
+    facts_school_age_count: Mapped[int | None] = mapped_column(Integer)
+    facts_enrolled_count: Mapped[int | None] = mapped_column(Integer)
+    facts_head_sex: Mapped[str | None] = mapped_column(String(20))
+    facts_head_age: Mapped[int | None] = mapped_column(Integer)
+    facts_head_marital_status: Mapped[str | None] = mapped_column(String(20))
+    facts_head_education: Mapped[str | None] = mapped_column(String(20))
 
     area = relationship("Area", foreign_keys=[area_id])
     members: Mapped[list[HouseholdMember]] = relationship(

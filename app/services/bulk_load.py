@@ -31,6 +31,7 @@ from ..domain import questionnaire as q
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, QuestionType
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
+from . import household_facts
 from .area_tree import area_tree
 from .questionnaire import MEMBER_FIELDS, SECTION_FIELDS
 from .summaries import apply_deltas, bulk_deltas
@@ -237,6 +238,9 @@ class _Writer:
         tree = area_tree(session, must_have=next((r.area_id for r in rows if r.area_id is not None), None))
         for row in rows:
             row.answers["district_id"] = tree.district_of(row.area_id)  # the lists' index leads with it
+        for row in rows:  # the facts rules and rankings read, counted as submit counts them
+            if row.members:
+                row.answers.update(household_facts.facts_columns(row.members, self.now.date()))
         inserted = self._insert_households(rows)
         new_rows = [row for row in rows if row.answers["id"] in inserted]
         report.already_loaded += len(rows) - len(new_rows)

@@ -14,7 +14,7 @@ from ..domain.household_status import HouseholdStatus, check_move
 from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
-from . import audit, summaries
+from . import audit, household_facts, summaries
 from .area_tree import area_tree
 from .context import ServiceContext
 from .keyset import Keyset, Page, paginate
@@ -216,6 +216,7 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
         return SaveResult(False, "problems", household)
     if not _bump(session, ctx, household, expected_version, {}, actor, "review"):
         return _conflict(session, household, (), {})
+    household_facts.refresh(session, household, ctx.now().date())
     number = (session.scalar(select(func.max(HouseholdRevision.number))
                              .where(HouseholdRevision.household_id == household.id)) or 0) + 1
     session.add(HouseholdRevision(household_id=household.id, number=number, snapshot=snapshot(household),
