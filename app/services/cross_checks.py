@@ -50,11 +50,20 @@ LIST_SEPARATOR = {"en": ", ", "ur": "، "}
 NOT_IN_REGISTRY = (HouseholdStatus.REJECTED,)
 
 
+_MEMBERS = "cross_checks.members"  # session.info: the members read once per recheck (the checks only read)
+
+
 def household_members(session: Session, household: Household) -> list[HouseholdMember]:
     """The members as stored now (a member added or removed in this transaction included)."""
+    memo = session.info.get(_MEMBERS)
+    if memo is not None and household.id in memo:
+        return memo[household.id]
     session.flush()
-    return list(session.scalars(select(HouseholdMember).where(HouseholdMember.household_id == household.id)
-                                .order_by(HouseholdMember.position, HouseholdMember.id)))
+    members = list(session.scalars(select(HouseholdMember).where(HouseholdMember.household_id == household.id)
+                                   .order_by(HouseholdMember.position, HouseholdMember.id)))
+    if memo is not None:
+        memo[household.id] = members
+    return members
 
 
 def household_facts(household: Household, members: list[HouseholdMember], today: date) -> HouseholdFacts:
@@ -228,7 +237,15 @@ def recheck(session: Session, ctx: ServiceContext, household: Household, *, casc
     """Run every check on the household and replace its flags (households.flag_count kept equal to their
     number). With `cascade`, the households it collides with now, or collided with at the last check, are
     re-checked too (without cascading further), so both sides show the collision and a fix clears both."""
-    findings = run_checks(session, ctx, household, checks)
+    outer = session.info.get(_MEMBERS)
+    session.info[_MEMBERS] = {}
+    try:
+        findings = run_checks(session, ctx, household, checks)
+    finally:
+        if outer is None:
+            session.info.pop(_MEMBERS, None)
+        else:
+            session.info[_MEMBERS] = outer
     flags, others = _replace_flags(session, ctx, household, findings)
     if cascade:
         others |= {f.other_household for f in findings if f.code in CASCADE_CODES and f.other_household}
