@@ -70,8 +70,8 @@ def main() -> int:
         size = conn.execute(text("SELECT (SELECT count(*) FROM households), (SELECT count(*) FROM household_members)")).one()
         sample = list(conn.execute(text(
             "SELECT id, head_cnic FROM households TABLESAMPLE SYSTEM (1) "
-            "WHERE status IN ('draft', 'submitted', 'returned', 'verified') LIMIT :n"), {"n": args.households * 2}))
-    sample = sample[:args.households]
+            "WHERE status IN ('draft', 'submitted', 'returned', 'verified') ORDER BY random() LIMIT :n"),
+            {"n": args.households}))
     print(f"registry: {size[0]:,} households, {size[1]:,} members; sample {len(sample)}", file=sys.stderr)
 
     checks = {"household rules": cross_checks.household_rules,
@@ -153,10 +153,13 @@ def main() -> int:
         log.on = True
         cross_checks.recheck(session, ctx, household)
         log.on = False
-        wanted = ("households.head_cnic IN", "household_members.cnic IN", "users.mobile =", "users.household_id =")
+        wanted = ("households.head_cnic IN", "household_members.cnic IN", "sharing.mobile IN")
         conn = session.connection()
+        shown = set()
         for statement, parameters in list(log.statements):
-            if statement.lstrip().upper().startswith("SELECT") and any(w in statement for w in wanted):
+            kind = next((w for w in wanted if w in statement), None)
+            if statement.lstrip().upper().startswith("SELECT") and kind and kind not in shown:
+                shown.add(kind)
                 plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters).scalars()
                 explained.append((" ".join(statement.split()), "\n".join(plan)))
         session.rollback()

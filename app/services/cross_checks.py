@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, literal, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -85,19 +85,13 @@ def household_rules(session: Session, ctx: ServiceContext, household: Household)
     return household_findings(household_facts(household, household_members(session, household), today), today)
 
 
-def _district_names(session: Session, district_ids: set[int]) -> dict[int, dict[str, str]]:
-    if not district_ids:
-        return {}
-    rows = session.execute(select(Area.id, Area.name_en, Area.name_ur).where(Area.id.in_(district_ids)))
-    return {area_id: {"en": en, "ur": ur} for area_id, en, ur in rows}
-
-
 _UNKNOWN_DISTRICT = Label(N_("district not known"))
 
 
 def cnic_in_other_households(session: Session, ctx: ServiceContext, household: Household) -> list[Finding]:
     """Each CNIC of the household (the head's as registered, every member's) looked up among the other
-    households' heads and members: two index look-ups for the whole household."""
+    households' heads (households.head_cnic) and members (household_members.cnic): one round trip of two
+    index look-ups for the whole household, with the other household's district named."""
     members = household_members(session, household)
     keys_by_cnic: dict[str, list[int]] = {}
     for m in members:
@@ -106,26 +100,27 @@ def cnic_in_other_households(session: Session, ctx: ServiceContext, household: H
     cnics = set(keys_by_cnic) | ({household.head_cnic} if household.head_cnic else set())
     if not cnics:
         return []
-    heads = session.execute(
-        select(Household.id, Household.head_cnic, Household.district_id)
-        .where(Household.head_cnic.in_(cnics), Household.id != household.id,
-               Household.status.not_in(NOT_IN_REGISTRY))
-        .limit(MAX_COLLISIONS)).all()
-    in_members = session.execute(
-        select(HouseholdMember.household_id, HouseholdMember.cnic, Household.district_id)
-        .join(Household, Household.id == HouseholdMember.household_id)
-        .where(HouseholdMember.cnic.in_(cnics), HouseholdMember.household_id != household.id,
-               Household.status.not_in(NOT_IN_REGISTRY))
-        .limit(MAX_COLLISIONS)).all()
-    found: dict[tuple[int, str], tuple[str, int | None]] = {}
-    for other_id, cnic, district_id in heads:
-        found[(other_id, cnic)] = ("head", district_id)
-    for other_id, cnic, district_id in in_members:
-        found.setdefault((other_id, cnic), ("member", district_id))
-    names = _district_names(session, {d for _, d in found.values() if d is not None})
+    heads = (select(literal("head").label("role"), Household.id.label("other_id"), Household.head_cnic.label("cnic"),
+                    Household.district_id.label("district_id"))
+             .where(Household.head_cnic.in_(cnics), Household.id != household.id,
+                    Household.status.not_in(NOT_IN_REGISTRY))
+             .limit(MAX_COLLISIONS))
+    in_members = (select(literal("member").label("role"), HouseholdMember.household_id.label("other_id"),
+                         HouseholdMember.cnic.label("cnic"), Household.district_id.label("district_id"))
+                  .join(Household, Household.id == HouseholdMember.household_id)
+                  .where(HouseholdMember.cnic.in_(cnics), HouseholdMember.household_id != household.id,
+                         Household.status.not_in(NOT_IN_REGISTRY))
+                  .limit(MAX_COLLISIONS))
+    both = union_all(heads.subquery().select(), in_members.subquery().select()).subquery()
+    rows = session.execute(select(both, Area.name_en, Area.name_ur)
+                           .outerjoin(Area, Area.id == both.c.district_id)).all()
+    found: dict[tuple[int, str], tuple[str, int | None, object]] = {}
+    for role, other_id, cnic, district_id, name_en, name_ur in sorted(rows, key=lambda r: r[0] != "head"):
+        district = {"en": name_en, "ur": name_ur} if name_en else _UNKNOWN_DISTRICT
+        found.setdefault((other_id, cnic), (role, district_id, district))  # a head's match says more
     findings = []
-    for (other_id, cnic), (role, district_id) in sorted(found.items()):
-        params = {"cnic": cnic, "other": other_id, "district": names.get(district_id, _UNKNOWN_DISTRICT)}
+    for (other_id, cnic), (role, district_id, district) in sorted(found.items()):
+        params = {"cnic": cnic, "other": other_id, "district": district}
         details = {"cnic": cnic, "other_household_id": other_id, "other_district_id": district_id}
         members_concerned = tuple(keys_by_cnic.get(cnic, ()))
         if role == "head":
@@ -143,14 +138,18 @@ def cnic_in_other_households(session: Session, ctx: ServiceContext, household: H
 
 def mobile_on_many_households(session: Session, ctx: ServiceContext, household: Household) -> list[Finding]:
     """A household's mobile is its citizens' accounts' mobile (users.household_id); a mobile on more than
-    MAX_HOUSEHOLDS_PER_MOBILE households is flagged. Two index look-ups (users.household_id, users.mobile)."""
-    mobiles = session.scalars(select(User.mobile).where(User.household_id == household.id,
-                                                        User.mobile.is_not(None)).distinct()).all()
+    MAX_HOUSEHOLDS_PER_MOBILE households is flagged. One round trip: users.household_id, then users.mobile."""
+    mine = select(User.mobile).where(User.household_id == household.id, User.mobile.is_not(None)).distinct()
+    sharing = User.__table__.alias("sharing")
+    rows = session.execute(
+        select(sharing.c.mobile, sharing.c.household_id)
+        .where(sharing.c.mobile.in_(mine.scalar_subquery()), sharing.c.household_id.is_not(None))
+        .distinct().limit(4 * (MAX_COLLISIONS + 1))).all()
+    by_mobile: dict[str, list[int]] = {}
+    for mobile, other_id in rows:
+        by_mobile.setdefault(mobile, []).append(other_id)
     findings = []
-    for mobile in mobiles:
-        others = session.scalars(
-            select(User.household_id).where(User.mobile == mobile, User.household_id.is_not(None))
-            .distinct().limit(MAX_COLLISIONS + 1)).all()
+    for mobile, others in sorted(by_mobile.items()):
         if len(others) > MAX_HOUSEHOLDS_PER_MOBILE:
             count = len(others) if len(others) <= MAX_COLLISIONS else f"{MAX_COLLISIONS}+"
             findings.append(Finding(
@@ -158,7 +157,7 @@ def mobile_on_many_households(session: Session, ctx: ServiceContext, household: 
                 N_("Mobile number %(mobile)s is given for %(count)s households."), (),
                 {"mobile": mobile, "count": count},
                 {"mobile": mobile, "count": len(others),
-                 "other_household_ids": sorted(h for h in others if h != household.id)}))
+                 "other_household_ids": sorted(h for h in others if h != household.id)[:MAX_COLLISIONS]}))
     return findings
 
 
@@ -216,11 +215,11 @@ def _replace_flags(session: Session, ctx: ServiceContext, household: Household,
                     .values(flag_count=len(findings), updated_at=Household.updated_at)
                     .execution_options(synchronize_session=False))
     set_committed_value(household, "flag_count", len(findings))
-    previous = session.scalars(select(HouseholdFlag).where(HouseholdFlag.household_id == household.id)).all()
-    named = {f.other_household_id for f in previous if f.code in CASCADE_CODES and f.other_household_id}
-    for flag in previous:
-        session.delete(flag)
-    session.flush()
+    previous = session.execute(
+        delete(HouseholdFlag).where(HouseholdFlag.household_id == household.id)
+        .returning(HouseholdFlag.code, HouseholdFlag.other_household_id),
+        execution_options={"synchronize_session": "fetch"}).all()
+    named = {other for code, other in previous if code in CASCADE_CODES and other}
     now = ctx.now()
     flags = [HouseholdFlag(household_id=household.id, code=f.code, severity=f.severity,
                            member_ids=list(f.members) or None, details=dict(f.details) or None,
