@@ -271,3 +271,20 @@ def flags_of(session: Session, household_id: int) -> list[HouseholdFlag]:
                             .order_by(HouseholdFlag.id)).all()
     return sorted(flags, key=lambda f: order.get(f.severity, 3))
 
+
+
+# Households a sweep re-checks by default: those a supervisor reviews or has accepted.
+SWEPT_STATUSES = (HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED)
+
+
+def recheck_batch(session: Session, ctx: ServiceContext, *, after_id: int = 0, limit: int = 500,
+                  statuses: Iterable[str] = SWEPT_STATUSES) -> tuple[int, int | None]:
+    """Re-check the next `limit` households (by id, after `after_id`) of the given states: for households
+    that reached the registry without a save of the questionnaire (a bulk import, the demo seed) or after a
+    rule changed. Returns how many were checked and the last id (None when there are no more)."""
+    households = session.scalars(select(Household).where(Household.id > after_id,
+                                                          Household.status.in_(tuple(statuses)))
+                                 .order_by(Household.id).limit(limit)).all()
+    for household in households:
+        recheck(session, ctx, household)
+    return len(households), (households[-1].id if households else None)
