@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .catalogue import CATALOGUE, N_, SECTION_TITLES
+from .catalogue import CATALOGUE, N_, SECTION_TITLES, SECTIONS
 from .cnic import CnicError, cnic_facts, sex_matches_cnic
 from .questionnaire import ADULT_AGE, RELATION_SEX, MemberFacts, relation_fits_sex
 
@@ -281,7 +281,7 @@ def save_times(sections_saved: Mapping[str, str] | None) -> dict[str, datetime]:
 
 def survey_speed(facts: HouseholdFacts, today: date) -> Iterator[Finding]:
     """Once every section of the survey is saved: the time from the first save to the last, or else the
-    sections saved sooner than their minimum after the previous save. The times are each section's latest
+    sections saved sooner than their minimum after the section before them. The times are each section's latest
     save, so a later correction only makes the survey look slower, never faster."""
     times = save_times(facts.sections_saved)
     if not all(s in times for s in SURVEY_SECTIONS):
@@ -293,8 +293,14 @@ def survey_speed(facts: HouseholdFacts, today: date) -> Iterator[Finding]:
                       N_("The whole questionnaire was filled in %(seconds)s seconds."),
                       (), {"seconds": int(total)}, {"seconds": int(total), "minimum": MIN_SURVEY_SECONDS})
         return
-    fast = [(section, int((at - ordered[i][1]).total_seconds())) for i, (section, at) in enumerate(ordered[1:])
-            if section in MIN_SECTION_SECONDS and (at - ordered[i][1]).total_seconds() < MIN_SECTION_SECONDS[section]]
+    # Only a section saved right after the one before it in the questionnaire is timed: a section saved again
+    # later (a quick correction) says nothing about how long its questions took the first time.
+    fast = []
+    for (before, before_at), (section, at) in zip(ordered, ordered[1:]):
+        seconds = (at - before_at).total_seconds()
+        follows = section in MIN_SECTION_SECONDS and SECTIONS.index(before) == SECTIONS.index(section) - 1
+        if follows and seconds < MIN_SECTION_SECONDS[section]:
+            fast.append((section, int(seconds)))
     if fast:
         yield Finding("sections_too_fast", "warning",
                       N_("Saved within seconds of the section before: %(sections)s."),

@@ -195,6 +195,11 @@ def test_sections_saved_seconds_apart_in_a_long_survey_are_flagged_by_name():
     assert flag.details == {"sections": {"housing": 5, "assets": 2}}
 
 
+def test_a_quick_correction_of_an_earlier_section_is_not_taken_for_a_fast_section():
+    saved = _saved(START, consent=0, members=900, assets=1300, income=1500, housing=1510)  # housing fixed last
+    assert found(facts(sections_saved=saved), "sections_too_fast") == []
+
+
 def test_speed_waits_for_every_section_and_ignores_dates_without_a_time():
     partial = _saved(START, consent=0, members=5, housing=9)
     assert found(facts(sections_saved=partial), "survey_too_fast") == []
