@@ -44,7 +44,6 @@ Check = Callable[[Session, ServiceContext, Household], Iterable[Finding]]
 
 MAX_HOUSEHOLDS_PER_MOBILE = 5  # one phone for a family's few households is common; more is a pattern
 MAX_COLLISIONS = 20  # per look-up: enough for a supervisor, and a bound on the work of one check
-LOCALES = ("en", "ur")
 LIST_SEPARATOR = {"en": ", ", "ur": "، "}
 # Households whose flags do not count against others: a rejected household is no longer in the registry.
 NOT_IN_REGISTRY = (HouseholdStatus.REJECTED,)

@@ -41,7 +41,7 @@ def test_the_same_cnic_in_two_districts_flags_both_households(session, ctx):
     assert (in_lahore.flag_count, in_multan.flag_count) == (1, len(there)) == (1, 1)
 
 
-def test_fixing_the_cnic_clears_the_flag_on_both_sides(session, ctx, clock):
+def test_fixing_the_cnic_clears_the_flag_on_both_sides(session, ctx):
     cnic = cnic_for()
     first = make_household(session, area="Multan", head_cnic=cnic)
     second = make_household(session, area="Lahore", head_cnic=cnic)
