@@ -178,6 +178,23 @@ def init_cli(app: Flask) -> None:
         if job.state == "done":
             click.echo(f"escalated: {job.result['escalated']}, closed: {job.result['closed']}")
 
+    @app.cli.command("cross-check")
+    @click.option("--status", "statuses", multiple=True,
+                  type=click.Choice(["registered", "scheduled", "draft", "submitted", "returned", "verified"]),
+                  help="Households in this state (repeatable; default submitted, returned and verified).")
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def cross_check_command(statuses: tuple[str, ...], wait: bool) -> None:
+        """Run the cross-checks again on every household of the given states and replace their flags (after a
+        bulk import or the demo seed, which do not save through the questionnaire). A background job."""
+        from .jobs import enqueue
+        from .jobs.cli import report
+
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "households.cross_check", statuses=list(statuses))
+        job = report(job, wait=wait)
+        if job.state == "done":
+            click.echo(f"households checked: {job.result['checked']}")
+
     @app.cli.group()
     def summaries() -> None:
         """The summary counts that home pages and dashboards read."""

@@ -48,6 +48,8 @@ class MemberFacts:
     age: int | None
     cnic: str | None
     dob: date | None = None
+    marital_status: str | None = None  # read by the cross-checks (domain.cross_checks)
+    income: int | None = None  # the member's own monthly income
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,20 @@ def count_items(session: Session, params: dict, run: JobRun) -> dict:
         done = upto
         run.save(done, done=done, total=items)
     return {"items": items}
+
+
+@job_kind("households.cross_check", label=_l("Cross-checks of households"), resumable=True,
+          result_labels={"checked": _l("households checked")})
+def cross_check_households(session: Session, params: dict, run: JobRun) -> dict:
+    """Re-check every household of the given states in batches (after a bulk import, or after a rule changed);
+    a retried run continues after the last household its checkpoint names."""
+    from ..services.cross_checks import SWEPT_STATUSES, recheck_batch
+
+    statuses = tuple(params.get("statuses") or SWEPT_STATUSES)
+    state = dict(run.checkpoint or {"after_id": 0, "checked": 0})
+    while True:
+        checked, last_id = recheck_batch(session, run.context, after_id=state["after_id"], statuses=statuses)
+        if last_id is None:
+            return {"checked": state["checked"]}
+        state = {"after_id": last_id, "checked": state["checked"] + checked}
+        run.save(state, done=state["checked"])

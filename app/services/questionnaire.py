@@ -14,7 +14,7 @@ from ..domain.household_status import HouseholdStatus, check_move
 from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
-from . import audit, household_facts, summaries
+from . import audit, cross_checks, household_facts, summaries
 from .area_tree import area_tree
 from .context import ServiceContext
 from .keyset import Keyset, Page, paginate
@@ -143,6 +143,7 @@ def save_section(session: Session, ctx: ServiceContext, household: Household, se
     if not _bump(session, ctx, household, expected_version, values, actor, section):
         return _conflict(session, household, fields, values)
     audit.record(session, ctx, "household.save", actor_id=actor.id, cnic=household.head_cnic, outcome=section)
+    cross_checks.recheck(session, ctx, household)  # flags for the supervisor, never a reason to refuse a save
     return SaveResult(True, household=household)
 
 
@@ -167,6 +168,7 @@ def save_member(session: Session, ctx: ServiceContext, household: Household, mem
         setattr(member, name, values.get(name))
     audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic,
                  outcome="added" if member_id is None else "edited")
+    cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
 
 
@@ -181,6 +183,7 @@ def remove_member(session: Session, ctx: ServiceContext, household: Household, m
         return _conflict(session, household, (), {})
     session.delete(member)
     audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic, outcome="removed")
+    cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
 
 
@@ -226,6 +229,7 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
     household.return_reasons = None
     household.resurvey_requested_at = household.resurvey_reason = None
     audit.record(session, ctx, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
+    cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
 
 

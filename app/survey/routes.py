@@ -12,7 +12,7 @@ from ..extensions import db
 from ..idempotency import idempotent, new_key
 from ..models import Area, Household, HouseholdMember
 from ..rendering import htmx_redirect, render_page, wants_fragment
-from ..services import audit
+from ..services import audit, cross_checks
 from ..services import questionnaire as service
 from ..unit_of_work import service_context
 from . import bp
@@ -239,7 +239,8 @@ def review(household_id: int):
     if request.method == "GET":
         return render_page("survey/review.html", **_context(household, "review", form=_fresh(form, household),
                                                             summary=summary(household),
-                                                            members_summary=members_summary(household)))
+                                                            members_summary=members_summary(household),
+                                                            flags=_flags(household)))
     result = service.submit(db.session, service_context(), household, expected_version=form.expected_version(),
                             actor=current_user)
     if result.ok:
@@ -249,4 +250,11 @@ def review(household_id: int):
         return redirect(_url("section", household_id=household.id, section="review"))
     return render_page("survey/review.html", status=422, **_context(household, "review", form=_fresh(form, household),
                                                                     summary=summary(household),
-                                                                    members_summary=members_summary(household)))
+                                                                    members_summary=members_summary(household),
+                                                                    flags=_flags(household)))
+
+
+def _flags(household: Household) -> list:
+    """The cross-checks' flags, for the enumerator to fix their own mistakes before a supervisor sees them;
+    not on a citizen's own page (they may name other households)."""
+    return [] if current_user.role == Role.CITIZEN else cross_checks.flags_of(db.session, household.id)
