@@ -8,9 +8,19 @@ from app.domain.roles import Role
 from app.models import Area, Household
 from app.services import review
 from app.services.context import ServiceContext
+from tests.conftest import PASSWORD, Browserish
 from tests.survey_helpers import hidden
 
 TEST_SETTINGS = {"SECRET_KEY": "test-secret-key-with-enough-length-0123456789", "SMS_BACKEND": "console"}
+
+
+def signed_in(app, user) -> Browserish:
+    """A browser of its own, signed in through the login form as `user` (a second person at work)."""
+    browser = Browserish(app.test_client())
+    browser.get("/login")
+    response = browser.post("/login", data={"cnic": user.cnic, "password": PASSWORD})
+    assert response.status_code == 302
+    return browser
 
 
 def review_form(client, household_id: int) -> tuple[str, dict]:

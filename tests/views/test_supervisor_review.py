@@ -14,19 +14,11 @@ from app.models import AuditEntry, Household, HouseholdFlag, HouseholdStatusChan
 from app.models.base import utcnow
 from app.services.areas import find_area
 from app.services.review import DECISION_SMS
-from tests.conftest import PASSWORD, Browserish
+from tests.conftest import Browserish
 from tests.factories import cnic_for, make_household, make_user
 from tests.helpers import html_escape, page_text, urdu
-from tests.review_helpers import approve_through_review, decide, review_form
+from tests.review_helpers import approve_through_review, decide, review_form, signed_in
 from tests.survey_helpers import HOUSING, fill_all, form_of, start_household
-
-
-def signed_in(app, user) -> Browserish:
-    browser = Browserish(app.test_client())
-    browser.get("/login")
-    response = browser.post("/login", data={"cnic": user.cnic, "password": PASSWORD})
-    assert response.status_code == 302
-    return browser
 
 
 @pytest.fixture
