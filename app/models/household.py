@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
@@ -25,6 +26,9 @@ class Household(db.Model):
         # The supervisor's review queue: a district's (or a tehsil's) submitted households, oldest submit first.
         Index("ix_households_district_review", "district_id", "status", "submitted_at", "id"),
         Index("ix_households_area_review", "area_id", "status", "submitted_at", "id"),
+        Index("ix_households_enumerator_review", "enumerator_id", "status", "submitted_at", "id"),
+        Index("ix_households_flagged_review", "district_id", "status", "submitted_at", "id",
+              postgresql_where=text("flag_count > 0"), sqlite_where=text("flag_count > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

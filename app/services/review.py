@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import exists, select, text, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from ..domain.catalogue import CATALOGUE, SECTIONS, QuestionType
 from ..domain.household_status import HouseholdStatus, StatusMoveError, check_move
@@ -63,12 +63,21 @@ def review_queue(session: Session, supervisor: User, *, flagged: bool | None = N
         query = query.where(Household.flag_count > 0)
     elif flagged is False:
         query = query.where(Household.flag_count == 0)
-    if flag_code:
-        query = query.where(exists().where(HouseholdFlag.household_id == Household.id, HouseholdFlag.code == flag_code))
+    if flag_code:  # a household with flags counts them (cross-checks keep flag_count): the flagged index serves
+        query = query.where(Household.flag_count > 0, exists().where(HouseholdFlag.household_id == Household.id, HouseholdFlag.code == flag_code))
     if older_than_days:
         query = query.where(Household.submitted_at <= (now or utcnow()) - timedelta(days=older_than_days))
-    query = query.options(selectinload(Household.area))
-    return paginate(session, query, QUEUE_ORDER, cursor, limit=limit)
+    # Two steps: the page's keys from the queue's index alone (an index-only range, even where a filter must
+    # look at many entries, as one kind of flag does), then those households whole, by primary key.
+    page = paginate(session, query.options(load_only(Household.id, Household.submitted_at)), QUEUE_ORDER, cursor,
+                    limit=limit)
+    if page.rows:
+        ids = [h.id for h in page.rows]
+        whole = {h.id: h for h in session.scalars(
+            select(Household).where(Household.id.in_(ids)).options(selectinload(Household.area))
+            .execution_options(populate_existing=True))}
+        page.rows = [whole[i] for i in ids]
+    return page
 
 
 def flag_codes(session: Session) -> list[str]:

@@ -75,8 +75,10 @@ class Compared:
 
 
 def compared_sections(views: list[RevisionView]) -> Compared:
-    if not views:
-        return Compared([], [])
+    """The revisions' answers side by side; with one revision there is nothing to compare (its answers are
+    the household's own, shown above), so no table is made."""
+    if len(views) < 2:
+        return Compared([v.revision for v in views], [])
     revisions = [v.revision for v in views]
     sections = []
     for section in CATALOGUE.sections:

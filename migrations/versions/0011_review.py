@@ -1,5 +1,5 @@
-"""households.submitted_at (when the latest submit came) and the review queue's indexes: a district's (or a
-tehsil's) submitted households, oldest submission first, as one index range
+"""households.submitted_at (when the latest submit came) and the review queue's indexes: a district's (a
+tehsil's, an enumerator's) submitted households, oldest submission first, as one index range
 
 Revision ID: c9a1b2c3d4e5
 Revises: b1a0c2d3e4f5
@@ -32,10 +32,18 @@ def upgrade():
         batch_op.create_index('ix_households_district_review', ['district_id', 'status', 'submitted_at', 'id'],
                               unique=False)
         batch_op.create_index('ix_households_area_review', ['area_id', 'status', 'submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_households_enumerator_review', ['enumerator_id', 'status', 'submitted_at', 'id'],
+                              unique=False)
+        # Only the flagged households: the queue's flag filters read a few of a district's entries, not all.
+        batch_op.create_index('ix_households_flagged_review', ['district_id', 'status', 'submitted_at', 'id'],
+                              unique=False, postgresql_where=sa.text('flag_count > 0'),
+                              sqlite_where=sa.text('flag_count > 0'))
 
 
 def downgrade():
     with op.batch_alter_table('households', schema=None) as batch_op:
+        batch_op.drop_index('ix_households_flagged_review')
+        batch_op.drop_index('ix_households_enumerator_review')
         batch_op.drop_index('ix_households_area_review')
         batch_op.drop_index('ix_households_district_review')
         batch_op.drop_column('submitted_at')
