@@ -3,8 +3,10 @@ complaints escalated to them, a page at a time; the review queue with its filter
 with its flags, timeline and revisions; and the decisions on it (approve, return, reject, reopen)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -137,87 +139,59 @@ def household(household_id: int):
     return _page(item)
 
 
-DONE = {
-    "household.approve": _l("Approved: the household is verified."),
-    "household.return": _l("Returned to the enumerator with your reasons."),
-    "household.reject": _l("Rejected: the household has been told the reason."),
-    "household.reopen": _l("Opened again: the next submit makes a new revision."),
+@dataclass(frozen=True)
+class Decision:
+    """One of the review's decisions: its form, the service that takes it, what the form gives the service,
+    and what the supervisor is told once it is taken and when it had been taken already."""
+
+    form_name: str
+    form: type
+    take: Callable
+    values: Callable
+    done: object
+    already: object
+
+
+DECISIONS = {
+    "approve": Decision("approve_form", ApproveForm, service.approve, lambda f: {"note": f.note.data},
+                        _l("Approved: the household is verified."), _l("This household is already approved.")),
+    "return": Decision("return_form", ReturnForm, service.return_for_fixes, lambda f: {"reasons": f.reasons()},
+                       _l("Returned to the enumerator with your reasons."),
+                       _l("This household has already been returned.")),
+    "reject": Decision("reject_form", RejectForm, service.reject, lambda f: {"reason": f.reason.data},
+                       _l("Rejected: the household has been told the reason."),
+                       _l("This household has already been rejected.")),
+    "reopen": Decision("reopen_form", ReopenForm, service.reopen, lambda f: {"reason": f.reason.data},
+                       _l("Opened again: the next submit makes a new revision."),
+                       _l("This household is already open for changes.")),
 }
 
 
-def _after(result: service.ReviewResult, household: Household, form_name: str, form, done):
-    """Where a decision leads: the queue with a word of what happened; the page again, told, when it changed
-    nothing (someone else decided first, the state does not allow it, or the form needs correcting)."""
+@bp.post("/households/<int:household_id>/<any(approve, return, reject, reopen):decision>")
+@role_required(*REVIEWERS)
+@idempotent
+def decide(household_id: int, decision: str):
+    """Approve, return, reject or reopen: each form carries the version its page was made from."""
+    item = _household(household_id)
+    kind = DECISIONS[decision]
+    form = kind.form()
+    if not form.validate():
+        return _page(item, 422, **{kind.form_name: form})
+    result = kind.take(db.session, service_context(), item, expected_version=form.expected_version(),
+                       actor=current_user, **kind.values(form))
     if result.ok:
-        flash(str(done), "success")
+        flash(str(kind.done), "success")
         return redirect(url_for("supervisor.queue"))
     if result.reason == "forbidden":
         abort(404)
-    if result.reason == "invalid":
+    if result.reason == "invalid":  # the service's own checks, said beside the field concerned
         for name, code in result.problems.items():
-            field = form[name] if name in form else form[f"reason_{name}"] if f"reason_{name}" in form else None
+            field = next((form[n] for n in (name, f"reason_{name}", f"reason_{service.RETURNABLE_SECTIONS[0]}") if n in form), None)
             if field is not None:
                 field.errors = [problem_message(code)]
-        return _page(household, 422, **{form_name: form})
-    notices = {
-        "already": {"approve_form": _("This household is already approved."),
-                    "return_form": _("This household has already been returned."),
-                    "reject_form": _("This household has already been rejected."),
-                    "reopen_form": _("This household is already open for changes.")}[form_name],
-        "conflict": _("Someone changed this household after you opened it. Nothing was saved: read it again and decide."),
-        "not_allowed": _("This household is not waiting for this decision now. Nothing was saved."),
-    }
-    status = 200 if result.reason == "already" else 409
-    return _page(household, status, notice=notices[result.reason])
-
-
-@bp.post("/households/<int:household_id>/approve")
-@role_required(*REVIEWERS)
-@idempotent
-def approve(household_id: int):
-    item = _household(household_id)
-    form = ApproveForm()
-    if not form.validate():
-        return _page(item, 422, approve_form=form)
-    result = service.approve(db.session, service_context(), item, expected_version=form.expected_version(),
-                             actor=current_user, note=form.note.data)
-    return _after(result, item, "approve_form", form, DONE["household.approve"])
-
-
-@bp.post("/households/<int:household_id>/return")
-@role_required(*REVIEWERS)
-@idempotent
-def return_for_fixes(household_id: int):
-    item = _household(household_id)
-    form = ReturnForm()
-    if not form.validate():
-        return _page(item, 422, return_form=form)
-    result = service.return_for_fixes(db.session, service_context(), item, expected_version=form.expected_version(),
-                                      actor=current_user, reasons=form.reasons())
-    return _after(result, item, "return_form", form, DONE["household.return"])
-
-
-@bp.post("/households/<int:household_id>/reject")
-@role_required(*REVIEWERS)
-@idempotent
-def reject(household_id: int):
-    item = _household(household_id)
-    form = RejectForm()
-    if not form.validate():
-        return _page(item, 422, reject_form=form)
-    result = service.reject(db.session, service_context(), item, expected_version=form.expected_version(),
-                            actor=current_user, reason=form.reason.data)
-    return _after(result, item, "reject_form", form, DONE["household.reject"])
-
-
-@bp.post("/households/<int:household_id>/reopen")
-@role_required(*REVIEWERS)
-@idempotent
-def reopen(household_id: int):
-    item = _household(household_id)
-    form = ReopenForm()
-    if not form.validate():
-        return _page(item, 422, reopen_form=form)
-    result = service.reopen(db.session, service_context(), item, expected_version=form.expected_version(),
-                            actor=current_user, reason=form.reason.data)
-    return _after(result, item, "reopen_form", form, DONE["household.reopen"])
+        return _page(item, 422, **{kind.form_name: form})
+    # Nothing changed: someone decided first, or the household is not waiting for this decision.
+    notice = {"already": kind.already,
+              "conflict": _l("Someone changed this household after you opened it. Nothing was saved: read it again and decide."),
+              "not_allowed": _l("This household is not waiting for this decision now. Nothing was saved.")}[result.reason]
+    return _page(item, 200 if result.reason == "already" else 409, notice=str(notice))

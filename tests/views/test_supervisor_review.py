@@ -152,6 +152,20 @@ def test_a_household_met_at_the_door_without_an_account_gets_no_sms(app, client,
     assert db.scalar(select(func.count()).select_from(SmsMessage)) == 0
 
 
+def test_a_supervisor_reopens_a_verified_household_with_a_reason_and_it_takes_a_new_revision(app, client, supervisor, db):
+    household_id, citizen = citizen_household(db)
+    approve_through_review(client, household_id)
+    html, _ = review_form(client, household_id)
+    assert "/reopen" in html and "/approve" not in html
+    assert decide(client, household_id, "reopen", reason="").status_code == 422
+    assert decide(client, household_id, "reopen", reason="ایک بچہ پیدا ہوا ہے۔").status_code == 302
+    db.expire_all()
+    assert db.get(Household, household_id).status == "draft"
+    html = page_text(client.get(f"/supervisor/households/{household_id}"))
+    assert "ایک بچہ پیدا ہوا ہے۔" in html and "/reopen" not in html  # on the household's timeline
+    assert urdu(app, "Survey in progress") in page_text(signed_in(app, citizen).get("/me"))
+
+
 def test_a_stale_decision_is_told_and_not_applied(app, client, supervisor, make_user, db):
     household_id, _ = citizen_household(db)
     _, stale = review_form(client, household_id)
