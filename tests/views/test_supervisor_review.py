@@ -79,7 +79,7 @@ def test_returned_with_reasons_the_enumerator_fixes_resubmits_and_the_supervisor
     assert household.status == "returned" and household.return_reasons == {"housing": "Rooms: we counted 2, not 3."}
     # The enumerator sees the reason on the list and at the top of the section concerned, and nowhere else.
     listing = page_text(client.get("/enumerator/?state=returned"))
-    assert html_escape(urdu(app, "Returned: see the reasons in the sections")) in listing
+    assert html_escape(urdu(app, "Returned: see the reasons in the sections")) + ": " + urdu(app, "Housing") in listing
     assert "Rooms: we counted 2, not 3." in page_text(client.get(f"{base}/housing"))
     assert "Rooms: we counted" not in page_text(client.get(f"{base}/assets"))
     _, hidden = form_of(client, f"{base}/housing")
