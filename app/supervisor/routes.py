@@ -167,7 +167,6 @@ DECISIONS = {
 }
 
 
-@bp.post("/households/<int:household_id>/<any(approve, return, reject, reopen):decision>")
 @role_required(*REVIEWERS)
 @idempotent
 def decide(household_id: int, decision: str):
@@ -195,3 +194,10 @@ def decide(household_id: int, decision: str):
               "conflict": _l("Someone changed this household after you opened it. Nothing was saved: read it again and decide."),
               "not_allowed": _l("This household is not waiting for this decision now. Nothing was saved.")}[result.reason]
     return _page(item, 200 if result.reason == "already" else 409, notice=str(notice))
+
+
+# One view, one plain URL per decision (…/approve, …/return, …/reject, …/reopen): url_for("supervisor.decide",
+# household_id=…, decision=…) builds each.
+for _name in DECISIONS:
+    bp.add_url_rule(f"/households/<int:household_id>/{_name}", endpoint="decide", view_func=decide,
+                    methods=["POST"], defaults={"decision": _name})
