@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from ..domain.catalogue import CATALOGUE, SECTIONS, QuestionType
 from ..domain.household_status import HouseholdStatus, StatusMoveError, check_move
 from ..domain.roles import Role
-from ..models.base import utcnow
 from ..models import Area, Household, HouseholdFlag, HouseholdRevision, HouseholdStatusChange, User
+from ..models.base import utcnow
 from . import audit, summaries
 from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
