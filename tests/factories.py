@@ -60,6 +60,9 @@ def make_household(session: Session, *, area: Area | str | None = "Lahore",
                    status: str = HouseholdStatus.DRAFT, members: list[dict] | None = None,
                    head_cnic: str | None = None, **fields) -> Household:
     """A household with its members (dicts of member fields); `members` None gives a head only."""
+    if status in (HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED, HouseholdStatus.VERIFIED,
+                  HouseholdStatus.REJECTED):
+        fields.setdefault("submitted_at", utcnow())  # as questionnaire.submit sets it
     household = Household(head_cnic=head_cnic or cnic_for(), status=status, area=_area(session, area),
                           sections_saved=fields.pop("sections_saved", {}), **fields)
     session.add(household)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
@@ -22,6 +23,12 @@ class Household(db.Model):
         Index("ix_households_district_status_list", "district_id", "status", "visit_requested", "updated_at", "id"),
         Index("ix_households_area_list", "area_id", "visit_requested", "updated_at", "id"),
         Index("ix_households_area_status_list", "area_id", "status", "visit_requested", "updated_at", "id"),
+        # The supervisor's review queue: a district's (or a tehsil's) submitted households, oldest submit first.
+        Index("ix_households_district_review", "district_id", "status", "submitted_at", "id"),
+        Index("ix_households_area_review", "area_id", "status", "submitted_at", "id"),
+        Index("ix_households_enumerator_review", "enumerator_id", "status", "submitted_at", "id"),
+        Index("ix_households_flagged_review", "district_id", "status", "submitted_at", "id",
+              postgresql_where=text("flag_count > 0"), sqlite_where=text("flag_count > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +64,8 @@ class Household(db.Model):
     # (an expression index would not survive SQLite's table rebuilds in later migrations).
     visit_requested: Mapped[bool] = mapped_column(default=False, server_default="0")
     return_reasons: Mapped[dict | None] = mapped_column(JSON)
+    # When the latest submit came (questionnaire.submit): the review queue's order, oldest first.
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # How many cross-check flags the latest check left (services.cross_checks keeps it with the flags).
     flag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The current score (0-100, lower poorer) and band under the model that scored it last; the history of

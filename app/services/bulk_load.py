@@ -238,8 +238,9 @@ class _Writer:
         tree = area_tree(session, must_have=next((r.area_id for r in rows if r.area_id is not None), None))
         for row in rows:
             row.answers["district_id"] = tree.district_of(row.area_id)  # the lists' index leads with it
-        for row in rows:  # the facts rules and rankings read, counted as submit counts them
-            if row.members:
+            if row.status in SUBMITTED_STATES:  # the review queue's order (questionnaire.submit sets it one by one)
+                row.answers.setdefault("submitted_at", self.now)
+            if row.members:  # the facts rules and rankings read, counted as submit counts them
                 row.answers.update(household_facts.facts_columns(row.members, self.now.date()))
         inserted = self._insert_households(rows)
         new_rows = [row for row in rows if row.answers["id"] in inserted]

@@ -23,6 +23,7 @@ from ..domain.complaints import (
     may_rate,
     may_reopen,
 )
+from ..domain.household_status import HouseholdStatus
 from ..domain.mobile import mask_mobile
 from ..domain.roles import Role
 from ..models import Area, AuditEntry, Complaint, ComplaintEvent, ComplaintFiler, Household, User
@@ -33,6 +34,7 @@ from .area_tree import area_tree
 from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
 from .privacy import keyed_hash
+from .review import reopen as reopen_household
 from .staff_scope import CITIZENS, COMPLAINTS, staff_scope
 from .tracking_numbers import assign_tracking_number
 
@@ -477,6 +479,11 @@ def request_resurvey(session: Session, ctx: ServiceContext, complaint: Complaint
         household = user.household if user else None
     if household is None:
         return False
+    if household.status == HouseholdStatus.VERIFIED:
+        # A verified household changes only through a new revision: opened again (verified → draft) with the
+        # helpdesk's reason; the next submit makes the new revision, the earlier ones stay readable.
+        reopen_household(session, ctx, household, expected_version=household.version, actor=actor,
+                         reason=reason[:300])
     household.resurvey_requested_at, household.resurvey_reason = ctx.now(), reason[:300]
     if household.area_id is None and complaint.district_id is not None:
         household.area_id = complaint.district_id  # so the district's enumerators see it

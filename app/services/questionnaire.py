@@ -227,6 +227,7 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
     _move(session, household, HouseholdStatus.SUBMITTED, actor,
           "self-declared, awaiting field verification" if household.self_declared else "submitted")
     household.return_reasons = None
+    household.submitted_at = ctx.now()  # the review queue's order: the oldest submission first
     household.resurvey_requested_at = household.resurvey_reason = None
     audit.record(session, ctx, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
     cross_checks.recheck(session, ctx, household)

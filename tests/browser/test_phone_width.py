@@ -76,6 +76,13 @@ def test_the_demo_staff_pages_fit_a_360_px_phone_in_urdu(app, db, demo, live_ser
     _sign_in(app, page, live_server, _demo("supervisor"))
     page.goto(f"{live_server}/supervisor/")
     _fits(page, artifacts, "supervisor-home")
+    page.goto(f"{live_server}/supervisor/queue")
+    assert page.locator("#queue tbody tr a").count() >= 1
+    _fits(page, artifacts, "supervisor-queue")
+    page.locator("#queue tbody tr a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("textarea[name=reason_housing]").count() == 1
+    _fits(page, artifacts, "supervisor-review")
     context.close()
 
     lahore_enumerator = _demo("enumerator", "Lahore")

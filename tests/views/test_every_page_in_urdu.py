@@ -50,8 +50,14 @@ def test_every_page_of_every_role_is_urdu_only(app, client, login_as, make_user,
     fill_all(client, base)
     for path in ("/enumerator/", *(f"{base}/{s}" for s in ("consent", "members", "housing", "assets", "income", "review"))):
         visit(client, path, path)
+    # Submitted, so the supervisor's queue lists it and its review page shows the decision forms.
+    from tests.survey_helpers import form_of
+
+    _, hidden = form_of(client, f"{base}/review")
+    client.client.post(f"{base}/review", data=hidden)
+    household_id = base.rsplit("/", 1)[1]
     for role, paths in (("helpdesk", ("/helpdesk/", "/helpdesk/lookup", "/helpdesk/dashboard", f"/helpdesk/complaints/{complaint_id}")),
-                        ("supervisor", ("/supervisor/",)), ("admin", ("/admin/", "/admin/jobs")), ("citizen", ("/me",))):
+                        ("supervisor", ("/supervisor/", "/supervisor/queue", f"/supervisor/households/{household_id}")), ("admin", ("/admin/", "/admin/jobs")), ("citizen", ("/me",))):
         browser = Browserish(app.test_client())
         user = make_user(role, cnic=f"35202-00000{len(pages):02d}-1", area="Lahore" if role == "supervisor" else None)
         from tests.conftest import PASSWORD

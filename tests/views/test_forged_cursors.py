@@ -20,7 +20,8 @@ EDGE_TIMES = ["2026-01-01T00:00:00+00:00", "0001-01-01T00:00:00+14:00", "9999-12
 def test_a_forged_cursor_with_a_giant_number_or_time_is_no_500(client, login_as, number, moment):
     login_as("admin", area="Lahore")
     for path, values in (("/helpdesk/", (moment, number)), ("/admin/", (number,)),
-                         ("/supervisor/", (moment, number)), ("/enumerator/", (False, moment, number))):
+                         ("/supervisor/", (moment, number)), ("/supervisor/queue", (moment, number)),
+                         ("/enumerator/", (False, moment, number))):
         response = client.get(path, query_string={"cursor": forged(*values)})
         assert response.status_code < 500, (path, values, response.status_code)
         if number != 1 and moment == EDGE_TIMES[0]:

@@ -309,16 +309,17 @@ def test_a_field_is_checked_as_the_enumerator_leaves_it_and_nothing_is_saved(app
     assert db.scalars(select(Household.version)).one() == 1
 
 
-def test_a_returned_household_shows_the_reason_per_section_and_can_be_resubmitted(app, client, enumerator, db):
-    from sqlalchemy import update
+def test_a_returned_household_shows_the_reason_per_section_and_can_be_resubmitted(app, client, enumerator, db, make_user):
+    from tests.review_helpers import decide, signed_in
 
     base = start_household(client)
     fill_all(client, base)
     _, hidden = form_of(client, f"{base}/review")
     client.client.post(f"{base}/review", data=hidden)
-    # A supervisor returns it (the supervisor's screens arrive with their own issue).
-    db.execute(update(Household).values(status="returned", return_reasons={"housing": "Rooms: we counted 2, not 3."}))
-    db.commit()
+    # A supervisor of the area returns it with a reason for the housing section.
+    supervisor = signed_in(app, make_user("supervisor", area="Lahore"))
+    household_id = int(base.rsplit("/", 1)[1])
+    assert decide(supervisor, household_id, "return", reason_housing="Rooms: we counted 2, not 3.").status_code == 302
     housing = page_text(client.get(f"{base}/housing"))
     assert "Rooms: we counted 2, not 3." in housing
     assert "Rooms: we counted" not in page_text(client.get(f"{base}/assets"))
