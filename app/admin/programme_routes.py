@@ -14,7 +14,7 @@ from wtforms.validators import Length, Optional
 
 from ..auth.sessions import role_required
 from ..database import read_session
-from ..domain.eligibility import Name, Phrase, RuleInvalid, canonical, describe, parse_rule
+from ..domain.eligibility import FACTS, OPS, Name, Phrase, RuleInvalid, canonical, describe, parse_rule
 from ..domain.roles import Role
 from ..extensions import db
 from ..forms_common import strip_filter
@@ -148,7 +148,8 @@ def _page(programme, status: int = 200, form: RuleForm | None = None, errors=Non
         draft_words=describe(draft.rule, context.vocabulary) if draft else None,
         simulation=simulation, action_form=ActionForm(formdata=None), exports=exports,
         columns=[(c, service.EXPORT_COLUMNS[c]) for c in service.export_columns(programme)],
-        busy=any(j.is_active for j in exports) or bool(simulation and simulation.is_active))
+        busy=any(j.is_active for j in exports) or bool(simulation and simulation.is_active),
+        fact_names=list(FACTS), op_names=list(OPS))
 
 
 @bp.get("/programmes/<code>")

@@ -380,7 +380,10 @@ def _unmet(rule: Mapping, facts, vocabulary: Vocabulary, *, negate: bool) -> lis
         options = [reason for part in parts for reason in _unmet(part, facts, vocabulary, negate=negate)]
         if len(options) <= 1:
             return options
-        return [Phrase(N_("at least one of these: %(options)s"), {"options": [Phrase(N_("(%(o)s)"), {"o": o}) for o in options]})]
+        either = options[-1]
+        for option in reversed(options[:-1]):
+            either = Phrase(N_("%(a)s, or %(b)s"), {"a": option, "b": either})
+        return [Phrase(N_("at least one of these: %(options)s"), {"options": either})]
     fact, op, value = FACTS[rule["fact"]], rule["op"], rule["value"]
     if negate:
         op = NEGATED[op]

@@ -13,7 +13,7 @@ from .runner import JobRun
 
 
 def export_dir() -> Path:
-    folder = Path(current_app.instance_path) / "exports"
+    folder = Path(current_app.config.get("PROGRAMME_EXPORT_DIR") or Path(current_app.instance_path) / "exports")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

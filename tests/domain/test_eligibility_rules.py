@@ -103,8 +103,8 @@ def test_an_unmet_choice_between_conditions_lists_the_options():
     either = rule({"any": [{"fact": "score", "op": "<=", "value": 32}, {"fact": "disabled_count", "op": ">=", "value": 1}]})
     verdict = evaluate(either, {"status": "verified", "score": 60.0, "disabled_count": 0}, VOCAB)
     assert [english(r) for r in verdict.reasons] == [
-        "at least one of these: (score (0 to 100, lower is poorer) is 32 or less (your household: 60)), "
-        "(number of members with a disability is 1 or more (your household: 0))"]
+        "at least one of these: score (0 to 100, lower is poorer) is 32 or less (your household: 60), "
+        "or number of members with a disability is 1 or more (your household: 0)"]
 
 
 def test_a_fact_not_known_yet_meets_no_condition_but_its_negation():
