@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UtcDateTime, utcnow
+from .household import Household
 
 RULE_STATES = ("draft", "active", "retired")
 
@@ -82,3 +83,14 @@ class ProgrammeCount(db.Model):
     district_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     households: Mapped[int] = mapped_column(Integer, default=0)
     counted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+# Rules, simulations, counts and exports read verified households' score, band, district and facts; this
+# partial covering index lets PostgreSQL answer them from the index alone (an index-only scan of ~100 MB
+# instead of the 1.1 GB table at a million households), grouped by district and band in index order.
+TARGETING_COLUMNS = ("score", "facts_member_count", "facts_under5_count", "facts_child_count", "facts_elderly_count",
+                     "facts_disabled_count", "facts_school_age_count", "facts_enrolled_count", "facts_head_sex",
+                     "facts_head_age", "facts_head_marital_status", "facts_head_education", "status", "id")
+Index("ix_households_targeting", Household.district_id, Household.score_band,
+      postgresql_include=list(TARGETING_COLUMNS), postgresql_where=Household.status == "verified",
+      sqlite_where=Household.status == "verified")
