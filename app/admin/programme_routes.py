@@ -101,7 +101,21 @@ def programmes():
     listed = {row["programme"].id for row in rows}
     without = [p for p in reads.scalars(select(service.Programme).order_by(service.Programme.position))
                if p.id not in listed]
-    return render_page("admin/programmes.html", rows=rows, without=without)
+    counted = [row["counted_at"] for row in counts.values() if row["counted_at"]]
+    return render_page("admin/programmes.html", rows=rows, without=without, counted_at=min(counted) if counted else None,
+                       action_form=ActionForm(formdata=None))
+
+
+@bp.post("/programmes")
+@role_required(Role.ADMIN)
+def refresh_programme_counts():
+    """Count the eligible households again (a background job; inline without Redis)."""
+    from ..jobs import enqueue
+
+    if ActionForm().validate():
+        enqueue(db.session, "programmes.refresh_counts")
+        flash(_("The eligible households are being counted again."), "success")
+    return redirect(url_for("admin.programmes"), 303)
 
 
 def _simulation(programme, draft):
@@ -259,10 +273,14 @@ def download_xlsx(code: str):
     from ..jobs.programme_kinds import export_path
 
     programme = _programme_or_404(code)
-    done = [j for j in _exports(programme) if j.state == "done"]
     wanted = request.args.get("job", type=int)
-    job = next((j for j in done if wanted is None or j.id == wanted), None)
-    if job is None or not export_path(job.id, code).exists():
+    if wanted is not None:
+        job = db.session.get(BackgroundJob, wanted) if 0 < wanted < 2**31 else None
+        if job is None or job.kind != "programmes.export_xlsx" or (job.params or {}).get("programme") != code:
+            job = None
+    else:
+        job = next((j for j in _exports(programme) if j.state == "done"), None)
+    if job is None or job.state != "done" or not export_path(job.id, code).exists():
         flash(_("No spreadsheet is ready yet: start one below."), "error")
         return redirect(url_for("admin.programme", code=code, _anchor="exports"), 303)
     from ..services import audit

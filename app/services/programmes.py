@@ -458,6 +458,10 @@ def _cells(wanted: list[str], row) -> list:
 
 def eligible_rows(connection, wanted: list[str], query, *, batch: int = 5000) -> Iterator[list]:
     """The rows of `eligible_query` over a server-side cursor, `batch` at a time: flat memory whatever the count."""
+    if connection.dialect.name == "postgresql":
+        # A cursor is planned for its first rows (cursor_tuple_fraction 0.1): a walk of the primary key
+        # through the whole table. The list is read to its end, so plan for all of it (a scan and a sort).
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
     for row in result:
         yield _cells(wanted, row)

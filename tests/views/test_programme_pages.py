@@ -48,8 +48,7 @@ def test_the_programmes_page_lists_each_rule_in_urdu_words_with_its_counts(app, 
     from app.services.programmes import refresh_counts
     from app.unit_of_work import service_context
 
-    with app.app_context():
-        refresh_counts(db, service_context(app))
+    refresh_counts(db, service_context(app))
     db.commit()
     login_as("admin")
     response = client.get("/admin/programmes")
@@ -183,6 +182,8 @@ def test_the_xlsx_list_is_written_by_a_job_and_downloaded_from_its_link(app, cli
     assert actions["programme.download"].actor_id == admin.id
     jobs_page = page_text(client.get("/admin/jobs"))
     assert html_escape(urdu(app, "Eligible list (XLSX)")) in jobs_page
+    assert f"/admin/programmes/ramzan_package/eligible.xlsx?job={job.id}" in jobs_page
+    assert client.get(f"/admin/programmes/sasta_atta/eligible.xlsx?job={job.id}").status_code == 303  # not its job
 
 
 def test_the_programme_counts_partial_draws_bars_and_a_table(app, client, login_as, seeded, db):
@@ -192,8 +193,7 @@ def test_the_programme_counts_partial_draws_bars_and_a_table(app, client, login_
     from app.services.programmes import programme_counts, refresh_counts
     from app.unit_of_work import service_context
 
-    with app.app_context():
-        refresh_counts(db, service_context(app))
+    refresh_counts(db, service_context(app))
     db.commit()
     with app.test_request_context("/admin/"):
         html = render_template("admin/_programme_counts.html", programme_counts=programme_counts(db))
@@ -225,3 +225,14 @@ def test_an_unverified_household_is_told_programmes_come_after_verification(app,
     login_as("citizen")
     html = page_text(client.get("/me"))
     assert urdu(app, "Programmes are decided after your household has been surveyed and verified.") in html
+
+
+def test_the_admin_counts_the_eligible_households_again_from_the_list(app, client, login_as, seeded, db):
+    scored(db, 10.0)
+    login_as("admin")
+    client.get("/admin/programmes")
+    assert db.scalar(select(ProgrammeCount.households)) is None
+    assert client.post("/admin/programmes").status_code == 303
+    html = page_text(client.get("/admin/programmes"))
+    row = re.search(r"رمضان پیکج</a>.*?</th>\s*<td>.*?</td>\s*<td>([^<]+)</td>", html, re.S)
+    assert row and row.group(1).strip() == "1"
