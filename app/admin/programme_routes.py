@@ -192,6 +192,24 @@ def save_rule(code: str):
     return _back(code)
 
 
+@bp.post("/programmes/<code>/preview")
+@role_required(Role.ADMIN)
+def preview_rule(code: str):
+    """The rule being typed, in words or with its problems, as the admin types (htmx); nothing is saved."""
+    _programme_or_404(code)
+    if not wants_fragment():
+        return redirect(url_for("admin.programme", code=code), 303)
+    errors, words = [], None
+    try:
+        rule = parse_rule(str(request.form.get("rule", ""))[:20000])
+        errors = service.check_rule(db.session, rule)
+        if not errors:
+            words = describe(rule, service.rule_context(db.session).vocabulary)
+    except RuleInvalid as invalid:
+        errors = invalid.errors
+    return render_page("admin/programme.html", "rule_preview", preview_errors=errors, preview_words=words)
+
+
 @bp.post("/programmes/<code>/simulate")
 @role_required(Role.ADMIN)
 def simulate(code: str):

@@ -236,3 +236,27 @@ def test_the_admin_counts_the_eligible_households_again_from_the_list(app, clien
     html = page_text(client.get("/admin/programmes"))
     row = re.search(r"رمضان پیکج</a>.*?</th>\s*<td>.*?</td>\s*<td>([^<]+)</td>", html, re.S)
     assert row and row.group(1).strip() == "1"
+
+
+def test_the_rule_reads_in_words_or_shows_its_problems_while_it_is_typed(app, client, login_as, seeded):
+    login_as("admin")
+    client.get("/admin/programmes/ramzan_package")
+    good = {"all": [VERIFIED, {"fact": "head_marital_status", "op": "=", "value": "widowed"}]}
+    html = page_text(client.post("/admin/programmes/ramzan_package/preview", data={"rule": json.dumps(good)}, htmx=True))
+    assert 'id="rule-preview"' in html and "<html" not in html
+    assert urdu(app, "%(fact)s is %(value)s", fact=urdu(app, "marital status of the head of household"),
+                value=urdu(app, "Widowed")) in html
+    html = page_text(client.post("/admin/programmes/ramzan_package/preview", data={"rule": "{"}, htmx=True))
+    assert "درست JSON نہیں" in html
+
+
+def test_a_failed_htmx_save_with_a_draft_waiting_shows_the_editor_with_the_draft_in_words(app, client, login_as, seeded):
+    login_as("admin")
+    client.get("/admin/programmes/ramzan_package")
+    rule = {"all": [VERIFIED, {"fact": "score", "op": "<", "value": 20}]}
+    assert client.post("/admin/programmes/ramzan_package", data={"rule": json.dumps(rule)}).status_code == 303
+    client.get("/admin/programmes/ramzan_package")
+    response = client.post("/admin/programmes/ramzan_package", data={"rule": "[1"}, htmx=True)
+    html = page_text(response)
+    assert response.status_code == 422 and "<html" not in html
+    assert urdu(app, "Draft version %(version)s in words", version=2) in html
