@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, delete, false, func, insert, literal, not_, or_, select, true
+from sqlalchemy import and_, case, delete, false, func, insert, not_, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from ..domain.cnic import mask_cnic
@@ -21,7 +21,6 @@ from ..domain.eligibility import (FACTS, LIST_OPS, Kind, Name, RuleInvalid, Verd
                                   validate)
 from ..domain.household_status import HouseholdStatus
 from ..models import Area, Household, HouseholdMember, Programme, ProgrammeCount, ProgrammeEnrolment, ProgrammeRule
-from ..models.base import UtcDateTime
 from ..models.summary import NONE_KEY
 from . import audit
 from .area_tree import area_tree
@@ -366,23 +365,27 @@ def simulate(session: Session, programme: Programme, draft_rule: Mapping) -> dic
 
 
 def refresh_counts(session: Session, ctx: ServiceContext, programme_codes: list[str] | None = None) -> int:
-    """Count each programme's eligible households per district under its active rule, set-based (one
-    GROUP BY per programme), replacing the summary rows. Returns the rows written."""
+    """Count each programme's eligible households per district under its active rule, set-based: one pass
+    over the households whatever the number of programmes (a SUM(CASE …) per programme, GROUP BY district),
+    replacing their summary rows. Returns the rows written."""
     context = rule_context(session)
-    written = 0
-    for programme, rule in active_rules(session):
-        if programme_codes is not None and programme.code not in programme_codes:
-            continue
-        session.execute(delete(ProgrammeCount).where(ProgrammeCount.programme_id == programme.id))
-        district = func.coalesce(Household.district_id, NONE_KEY)
-        counted = (select(literal(programme.id), district, func.count(), literal(ctx.now(), UtcDateTime()))
-                   .where(compile_rule(rule.rule, context)).group_by(district))
-        written += session.execute(insert(ProgrammeCount).from_select(
-            ["programme_id", "district_key", "households", "counted_at"], counted)).rowcount or 0
+    chosen = [(p, r) for p, r in active_rules(session) if programme_codes is None or p.code in programme_codes]
     if programme_codes is None:  # a programme whose rule was retired without a successor counts nobody
-        live = [p.id for p, _ in active_rules(session)]
-        session.execute(delete(ProgrammeCount).where(ProgrammeCount.programme_id.not_in(live)))
-    return written
+        session.execute(delete(ProgrammeCount))
+    elif chosen:
+        session.execute(delete(ProgrammeCount).where(ProgrammeCount.programme_id.in_([p.id for p, _ in chosen])))
+    if not chosen:
+        return 0
+    clauses = [compile_rule(rule.rule, context) for _, rule in chosen]
+    district = func.coalesce(Household.district_id, NONE_KEY)
+    counted = session.execute(select(district, *(_count(c) for c in clauses))
+                              .where(or_(*clauses)).group_by(district)).all()
+    now = ctx.now()
+    rows = [{"programme_id": programme.id, "district_key": row[0], "households": int(row[1 + i]), "counted_at": now}
+            for row in counted for i, (programme, _) in enumerate(chosen) if row[1 + i]]
+    if rows:
+        session.execute(insert(ProgrammeCount), rows)
+    return len(rows)
 
 
 def programme_counts(session: Session, area: Area | int | None = None) -> list[dict]:
