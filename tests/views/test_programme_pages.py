@@ -260,3 +260,16 @@ def test_a_failed_htmx_save_with_a_draft_waiting_shows_the_editor_with_the_draft
     html = page_text(response)
     assert response.status_code == 422 and "<html" not in html
     assert urdu(app, "Draft version %(version)s in words", version=2) in html
+
+
+def test_a_planner_who_chose_english_reads_the_rules_and_errors_in_english(app, client, login_as, seeded):
+    login_as("admin")
+    client.get("/lang/en")
+    html = page_text(client.get("/admin/programmes"))
+    assert 'lang="en"' in html and "Ramzan package" in html
+    assert "score (0 to 100, lower is poorer) is 32 or less" in html
+    client.get("/admin/programmes/ramzan_package")
+    bad = {"all": [VERIFIED, {"fact": "district", "op": "=", "value": "Atlantis"}]}
+    response = client.post("/admin/programmes/ramzan_package", data={"rule": json.dumps(bad)}, htmx=True)
+    assert response.status_code == 422
+    assert html_escape('all[1].value: unknown district "Atlantis"') in page_text(response)
