@@ -18,12 +18,16 @@ from .unit_of_work import service_context, unit_of_work
 def init_cli(app: Flask) -> None:
     @app.cli.command("seed")
     def seed() -> None:
-        """Load reference data (the areas of Punjab). Safe to run any number of times."""
+        """Load reference data (the areas of Punjab, the programmes and their first rules). Safe to run any
+        number of times."""
         from .services.areas import load_areas
+        from .services.programmes import seed_programmes
 
         with unit_of_work(db.session) as session:
             added, updated = load_areas(session)
+            programmes_added, programmes_updated = seed_programmes(session, service_context())
         click.echo(f"areas: {added} added, {updated} updated")
+        click.echo(f"programmes: {programmes_added} added, {programmes_updated} updated")
 
     @app.cli.command("seed-demo")
     @click.option("--households", default=50, show_default=True, type=click.IntRange(0, 9_999_999),
@@ -231,6 +235,24 @@ def init_cli(app: Flask) -> None:
                 district_id = area.id
             updated = refresh_all(session, date.today(), district_id=district_id)
         click.echo(f"facts counted for {updated} households")
+
+    @app.cli.group()
+    def programmes() -> None:
+        """Programmes and their eligibility rules."""
+
+    @programmes.command("refresh")
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def programmes_refresh(wait: bool) -> None:
+        """Count every programme's eligible households per district under its active rule again (the
+        dashboard's programme counts), set-based, as a background job."""
+        from .jobs import enqueue
+        from .jobs.cli import report
+
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "programmes.refresh_counts")
+        job = report(job, wait=wait)
+        if job.state == "done":
+            click.echo(f"programme counts: {job.result['rows']} rows")
 
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))

@@ -48,6 +48,10 @@ AUDIT_ACTIONS = {
     "complaint.reveal_mobile": _l("Mobile number shown to call the citizen"),
     "helpdesk.lookup": _l("Citizen looked up by the helpdesk"),
     "job.demo": _l("Demonstration job: one item counted"),
+    "programme.draft": _l("Programme rule draft saved"),
+    "programme.activate": _l("Programme rule activated"),
+    "programme.export": _l("Eligible list exported"),
+    "programme.download": _l("Eligible list spreadsheet downloaded"),
 }
 
 AUDIT_OUTCOMES = {

@@ -115,3 +115,6 @@ def cross_check_households(session: Session, params: dict, run: JobRun) -> dict:
             return {"checked": state["checked"]}
         state = {"after_id": last_id, "checked": state["checked"] + checked}
         run.save(state, done=state["checked"])
+
+
+from . import programme_kinds  # noqa: E402,F401  (programme jobs)

@@ -6,6 +6,7 @@ from .household import Household, HouseholdMember, HouseholdRevision, HouseholdS
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
 from .quality import HouseholdFlag
+from .programme import Programme, ProgrammeCount, ProgrammeEnrolment, ProgrammeRule
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, LoginThrottle, User
@@ -30,6 +31,10 @@ __all__ = [
     "LoginThrottle",
     "OpenComplaintDeadline",
     "OtpChallenge",
+    "Programme",
+    "ProgrammeCount",
+    "ProgrammeEnrolment",
+    "ProgrammeRule",
     "SmsMessage",
     "User",
     "UserCount",
