@@ -2,7 +2,7 @@
 and whether a re-visit's answer agrees with the submitted one.
 
 The draw takes, per enumerator, a random 5% (rounded up, so at least one) of the households approved in the
-last 7 days and not drawn before. "Random" is a keyed shuffle: each household's place in its enumerator's
+last 7 days, those drawn before counting towards it. "Random" is a keyed shuffle: each household's place in its enumerator's
 order is `draw_key(household_id, seed)`, a multiplicative hash modulo a prime that SQL computes the same way
 (services.back_checks), so a draw is reproducible from its seed and a fresh random seed is unpredictable to
 the enumerators."""
@@ -62,17 +62,22 @@ class Approval:
 
 def draw(approvals: Iterable[Approval], *, now: datetime, seed: int,
          already_drawn: Iterable[int] = ()) -> list[Approval]:
-    """The households to re-visit: per enumerator, the first `sample_size` of their approvals of the last
-    WINDOW_DAYS (not drawn before), in `draw_key` order. The reference the SQL draw is tested against."""
+    """The households to re-visit: per enumerator, 5% (rounded up) of their approvals of the last WINDOW_DAYS,
+    counting those of them drawn before, so a draw run again (daily, or twice by mistake) only tops the
+    sample up and never takes a household twice; the fresh ones in `draw_key` order. The reference the SQL
+    draw (services.back_checks.sample_query) is tested against."""
     since, drawn = window_start(now), set(already_drawn)
     by_enumerator: dict[int, list[Approval]] = {}
     for approval in approvals:
-        if approval.approved_at >= since and approval.approved_at <= now and approval.household_id not in drawn:
+        if since <= approval.approved_at <= now:
             by_enumerator.setdefault(approval.enumerator_id, []).append(approval)
     chosen = []
     for enumerator_id in sorted(by_enumerator):
-        pool = sorted(by_enumerator[enumerator_id], key=lambda a: (draw_key(a.household_id, seed), a.household_id))
-        chosen.extend(pool[:sample_size(len(pool))])
+        pool = by_enumerator[enumerator_id]
+        fresh = sorted((a for a in pool if a.household_id not in drawn),
+                       key=lambda a: (draw_key(a.household_id, seed), a.household_id))
+        wanted = sample_size(len(pool)) - (len(pool) - len(fresh))
+        chosen.extend(fresh[:max(wanted, 0)])
     return sorted(chosen, key=lambda a: a.household_id)
 
 

@@ -53,8 +53,9 @@ class DrawReport:
 
 
 def sample_query(now: datetime, seed: int):
-    """Per enumerator, the first 5% (rounded up) of the households approved in the last 7 days and not drawn
-    before, in the seed's order: one statement (window functions), the same rule as domain.back_checks.draw."""
+    """Per enumerator, 5% (rounded up) of the households approved in the last 7 days, those drawn before
+    counting towards it; the fresh ones in the seed's order. One statement (window functions), the same rule
+    as domain.back_checks.draw."""
     offset, multiplier = seed_factors(seed)
     approvals = (select(HouseholdStatusChange.household_id.label("household_id"),
                         func.max(HouseholdStatusChange.at).label("approved_at"))
@@ -62,17 +63,19 @@ def sample_query(now: datetime, seed: int):
                         HouseholdStatusChange.at >= window_start(now), HouseholdStatusChange.at <= now)
                  .group_by(HouseholdStatusChange.household_id).subquery())
     key = ((cast(Household.id, BigInteger) + literal(offset, BigInteger)) * literal(multiplier, BigInteger)) % PRIME
+    drawn = case((exists().where(BackCheck.household_id == Household.id), 1), else_=0)
     ranked = (select(Household.id.label("household_id"), Household.enumerator_id, Household.area_id,
-                     approvals.c.approved_at,
-                     func.row_number().over(partition_by=Household.enumerator_id,
+                     approvals.c.approved_at, drawn.label("drawn"),
+                     func.row_number().over(partition_by=(Household.enumerator_id, drawn),
                                             order_by=(key, Household.id)).label("place"),
-                     func.count().over(partition_by=Household.enumerator_id).label("approved"))
+                     func.count().over(partition_by=Household.enumerator_id).label("approved"),
+                     func.sum(drawn).over(partition_by=Household.enumerator_id).label("drawn_before"))
               .join(approvals, approvals.c.household_id == Household.id)
-              .where(Household.status == HouseholdStatus.VERIFIED, Household.enumerator_id.is_not(None),
-                     ~exists().where(BackCheck.household_id == Household.id))
+              .where(Household.status == HouseholdStatus.VERIFIED, Household.enumerator_id.is_not(None))
               .subquery())
     return (select(ranked.c.household_id, ranked.c.enumerator_id, ranked.c.area_id, ranked.c.approved_at)
-            .where(ranked.c.place <= (ranked.c.approved * SAMPLE_PERCENT + 99) // 100)
+            .where(ranked.c.drawn == 0,
+                   ranked.c.place <= (ranked.c.approved * SAMPLE_PERCENT + 99) // 100 - ranked.c.drawn_before)
             .order_by(ranked.c.household_id))
 
 
@@ -242,7 +245,7 @@ class BackCheckReport:
 
 def _names(session: Session, ids) -> dict[int, str]:
     ids = [i for i in ids if i is not None]
-    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))) if ids else {}
+    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
 
 
 def back_check_report(session: Session, ctx: ServiceContext, viewer: User, *, ip: str | None = None) -> BackCheckReport:
@@ -260,10 +263,10 @@ def back_check_report(session: Session, ctx: ServiceContext, viewer: User, *, ip
         (EnumeratorDiscrepancy(e, names.get(e, "—"), n, Rate(int(d or 0), int(c or 0), n))
          for e, n, c, d in per_enumerator if e is not None),
         key=lambda r: (r.discrepancy.value is None, -(r.discrepancy.value or 0), r.name))
-    per_question = dict((key, (n, int(bad or 0))) for key, n, bad in session.execute(
+    per_question = {key: (n, int(bad or 0)) for key, n, bad in session.execute(
         select(BackCheckAnswer.question_key, func.count(), func.sum(case((BackCheckAnswer.agrees.is_(False), 1), else_=0)))
         .join(BackCheck, BackCheck.id == BackCheckAnswer.back_check_id)
-        .where(in_scope).group_by(BackCheckAnswer.question_key)))
+        .where(in_scope).group_by(BackCheckAnswer.question_key))}
     by_question = [QuestionDiscrepancy(key, per_question.get(key, (0, 0))[0],
                                        Rate(per_question.get(key, (0, 0))[1], per_question.get(key, (0, 0))[0],
                                             per_question.get(key, (0, 0))[0]))

@@ -36,11 +36,14 @@ def test_only_the_last_seven_days_of_approvals_are_drawn():
     assert len(chosen) == 1 and chosen[0].household_id >= 100
 
 
-def test_a_household_already_drawn_is_never_drawn_again():
+def test_a_household_already_drawn_is_never_drawn_again_and_a_rerun_only_tops_up():
     pool = approvals(1, 40)
     first = draw(pool, now=NOW, seed=3)
-    second = draw(pool, now=NOW, seed=3, already_drawn=[a.household_id for a in first])
-    assert first and second
+    assert len(first) == 2
+    assert draw(pool, now=NOW, seed=4, already_drawn=[a.household_id for a in first]) == []
+    more = pool + approvals(1, 40, first_id=500)
+    second = draw(more, now=NOW, seed=3, already_drawn=[a.household_id for a in first])
+    assert len(second) == 2  # 5% of 80 is 4, two of them drawn before
     assert not {a.household_id for a in first} & {a.household_id for a in second}
 
 
