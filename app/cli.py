@@ -198,7 +198,21 @@ def init_cli(app: Flask) -> None:
         if job.state == "done":
             result = job.result
             click.echo(f"drawn: {result['drawn']}, assigned: {result['assigned']}, "
-                       f"unassigned: {result['unassigned']}, seed: {result['seed']}")
+                       f"unassigned: {result['unassigned']}, seed: {result['seed']}; "
+                       f"enumerators' figures counted: {result['enumerators']}")
+
+    @backcheck.command("figures")
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def backcheck_figures(wait: bool) -> None:
+        """Count every enumerator's figures again for /supervisor/enumerators (the draw does it daily)."""
+        from .jobs import enqueue
+        from .jobs.cli import report
+
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "backchecks.figures")
+        job = report(job, wait=wait)
+        if job.state == "done":
+            click.echo(f"enumerators' figures counted: {job.result['enumerators']}")
 
     @app.cli.group()
     def summaries() -> None:

@@ -1,7 +1,7 @@
 """The registry's tables as typed SQLAlchemy models; import from here."""
 from .area import Area
 from .audit import AuditEntry
-from .back_check import BackCheck, BackCheckAnswer
+from .back_check import BackCheck, BackCheckAnswer, EnumeratorFigures
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
@@ -22,6 +22,7 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintFiler",
     "ComplaintResolveTime",
+    "EnumeratorFigures",
     "Household",
     "HouseholdCount",
     "HouseholdFlag",

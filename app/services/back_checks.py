@@ -4,9 +4,10 @@ supervisor's reports (discrepancy per enumerator and per question; each enumerat
 
 The draw and the reports are set-based: a few GROUP BY statements within the viewer's area, whatever the
 number of households; only the drawn sample (5% of a week's approvals) is handled row by row, to assign it.
-The enumerator quality figures are aggregated on request from households and their status changes (one
-index range of the supervisor's district), with no summary table: see README "Back-checks and enumerator
-quality" and bench/back_checks.py for what that costs at 1 million households."""
+The enumerator quality figures (pace, time per survey, flags, returns) are counted set-based into the small
+table enumerator_figures by the daily draw job (and `flask backcheck figures`), so the page reads one row per
+enumerator of the area however many households the district holds; the back-check discrepancy is read live
+(the done back-checks are few). See bench/back_checks.py for what both cost at 1 million households."""
 from __future__ import annotations
 
 import secrets
@@ -14,7 +15,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Date, and_, case, cast, distinct, exists, func, insert, literal, select, update
+from sqlalchemy import BigInteger, Date, and_, case, cast, delete, distinct, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.back_checks import (MIN_SHOWN, PRIME, SAMPLE_PERCENT, assign, compare, rate, seed_factors,
@@ -22,7 +23,8 @@ from ..domain.back_checks import (MIN_SHOWN, PRIME, SAMPLE_PERCENT, assign, comp
 from ..domain.catalogue import BACK_CHECK
 from ..domain.household_status import HouseholdStatus
 from ..domain.roles import Role
-from ..models import (BackCheck, BackCheckAnswer, Household, HouseholdRevision, HouseholdStatusChange, User)
+from ..models import (BackCheck, BackCheckAnswer, EnumeratorFigures, Household, HouseholdRevision, HouseholdStatusChange,
+                      User)
 from . import audit
 from .area_tree import area_tree
 from .context import ServiceContext
@@ -320,20 +322,6 @@ class EnumeratorQuality:
         return Rate(self.disagreements, self.compared, self.back_checks).value
 
 
-def _household_filter(session: Session, viewer: User, scope: StaffScope):
-    """The viewer's households as one index range: a district's by district_id, a tehsil's by area_id."""
-    if scope.everywhere:
-        return Household.enumerator_id.is_not(None)
-    if viewer.area_id is None:
-        return Household.id.is_(None)
-    tree = area_tree(session, must_have=viewer.area_id)
-    level = tree.level.get(viewer.area_id)
-    if level == "tehsil":
-        return Household.area_id == viewer.area_id
-    districts = [a for a in tree.descendants(viewer.area_id) if tree.level[a] == "district"]
-    return Household.district_id.in_(districts)
-
-
 def _minutes_between(session: Session, start, end):
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", end - start) / 60.0
@@ -346,14 +334,11 @@ def _day(session: Session, column):
     return func.date(column)
 
 
-def enumerator_quality(session: Session, ctx: ServiceContext, viewer: User, *,
-                       ip: str | None = None) -> list[EnumeratorQuality]:
-    """Per enumerator of the viewer's area: surveys per active day, median minutes from starting a
-    questionnaire (its move to draft) to its first submit, flag rate, return rate and back-check discrepancy.
-    Four GROUP BY statements over the area's households; nothing is looped over per household on PostgreSQL."""
-    scope = viewer_scope(session, viewer)
-    in_area = _household_filter(session, viewer, scope)
-    mine = and_(in_area, Household.enumerator_id.is_not(None))
+def refresh_enumerator_figures(session: Session, ctx: ServiceContext) -> int:
+    """Recount every enumerator's figures from the households and their timelines: four GROUP BY statements
+    over the registry (nothing looped per household on PostgreSQL), then one row per enumerator replaces the
+    old ones. Run by the daily draw job and `flask backcheck figures`; returns the enumerators counted."""
+    mine = Household.enumerator_id.is_not(None)
     reached = Household.status.in_([str(s) for s in SUBMITTED_OR_LATER])
     per_household = {e: (int(n or 0), int(f or 0)) for e, n, f in session.execute(
         select(Household.enumerator_id, func.sum(case((reached, 1), else_=0)),
@@ -368,6 +353,7 @@ def enumerator_quality(session: Session, ctx: ServiceContext, viewer: User, *,
         .join(change, change.household_id == Household.id)
         .where(mine, change.to_status.in_([HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED]))
         .group_by(Household.enumerator_id))}
+    # Minutes from the start of the questionnaire (its move to draft) to its first submit, per household.
     durations = (select(Household.enumerator_id.label("enumerator_id"),
                         _minutes_between(session,
                                          func.min(case((change.to_status == HouseholdStatus.DRAFT, change.at), else_=None)),
@@ -385,21 +371,47 @@ def enumerator_quality(session: Session, ctx: ServiceContext, viewer: User, *,
         for e, minutes in session.execute(select(durations.c.enumerator_id, durations.c.minutes).where(timed)):
             lists.setdefault(e, []).append(float(minutes))
         medians = {e: statistics.median(values) for e, values in lists.items()}
+    ids = sorted(set(session.scalars(select(User.id).where(User.role == Role.ENUMERATOR)))
+                 & (set(per_household) | set(per_change)))
+    now = ctx.now()
+    session.execute(delete(EnumeratorFigures))
+    if ids:
+        session.execute(insert(EnumeratorFigures), [
+            {"enumerator_id": e, "households": per_household.get(e, (0, 0))[0],
+             "flagged": per_household.get(e, (0, 0))[1], "submissions": per_change.get(e, (0, 0, 0))[0],
+             "active_days": per_change.get(e, (0, 0, 0))[1], "returns": per_change.get(e, (0, 0, 0))[2],
+             "median_minutes": float(medians[e]) if medians.get(e) is not None else None, "refreshed_at": now}
+            for e in ids])
+    return len(ids)
+
+
+@dataclass
+class QualityPage:
+    rows: list[EnumeratorQuality]
+    refreshed_at: datetime | None  # when the figures were counted (None: never yet)
+
+
+def enumerator_quality(session: Session, ctx: ServiceContext, viewer: User, *, ip: str | None = None) -> QualityPage:
+    """Per enumerator of the viewer's area (their account's area): the figures of the last refresh, and the
+    back-check discrepancy as of now. Two small reads, whatever the number of households. Audited."""
+    scope = viewer_scope(session, viewer)
+    staff = session.execute(
+        select(User.id, User.full_name, EnumeratorFigures)
+        .outerjoin(EnumeratorFigures, EnumeratorFigures.enumerator_id == User.id)
+        .where(User.role == Role.ENUMERATOR, scope.where(User.area_id))
+        .order_by(User.full_name, User.id).limit(2000)).all()
+    ids = [row[0] for row in staff]
     per_back_check = {e: (int(n or 0), int(c or 0), int(d or 0)) for e, n, c, d in session.execute(
         select(BackCheck.original_enumerator_id, func.count(), func.sum(BackCheck.compared),
                func.sum(BackCheck.disagreements))
-        .where(scope.where(BackCheck.area_id), BackCheck.state == DONE)
-        .group_by(BackCheck.original_enumerator_id))}
-    staff = set(session.scalars(select(User.id).where(User.role == Role.ENUMERATOR, scope.where(User.area_id))))
-    ids = (staff | set(per_household) | set(per_change)) - {None}
-    names = _names(session, ids)
-    rows = [EnumeratorQuality(e, names.get(e, "—"), per_household.get(e, (0, 0))[0],
-                              per_change.get(e, (0, 0, 0))[0], per_change.get(e, (0, 0, 0))[1],
-                              per_change.get(e, (0, 0, 0))[2], per_household.get(e, (0, 0))[1],
-                              float(medians[e]) if medians.get(e) is not None else None,
-                              *per_back_check.get(e, (0, 0, 0)))
-            for e in ids]
-    rows.sort(key=lambda r: (r.name.casefold(), r.enumerator_id))
+        .where(BackCheck.original_enumerator_id.in_(ids), BackCheck.state == DONE)
+        .group_by(BackCheck.original_enumerator_id))} if ids else {}
+    rows = []
+    for e, name, figures in staff:
+        f = figures or EnumeratorFigures(households=0, flagged=0, submissions=0, active_days=0, returns=0)
+        rows.append(EnumeratorQuality(e, name, f.households or 0, f.submissions or 0, f.active_days or 0,
+                                      f.returns or 0, f.flagged or 0, f.median_minutes,
+                                      *per_back_check.get(e, (0, 0, 0))))
+    refreshed = [row[2].refreshed_at for row in staff if row[2] is not None]
     audit.record(session, ctx, "enumerator.quality", actor_id=viewer.id, ip=ip, outcome=str(len(rows)))
-    return rows
-
+    return QualityPage(rows, max(refreshed) if refreshed else None)

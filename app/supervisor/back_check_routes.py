@@ -46,8 +46,9 @@ def back_check_report():
 @bp.get("/enumerators")
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def enumerator_quality():
-    rows = back_checks.enumerator_quality(db.session, service_context(), current_user, ip=request.remote_addr)
+    page = back_checks.enumerator_quality(db.session, service_context(), current_user, ip=request.remote_addr)
+    rows = page.rows
     charts = [(key, title, [(_person(r.name), getattr(r, key)) for r in rows if getattr(r, key) is not None])
               for key, title in FIGURES]
     return render_page("supervisor/enumerators.html", "figures", area=current_user.area, rows=rows,
-                       min_shown=MIN_SHOWN, charts=charts, figures=FIGURES)
+                       min_shown=MIN_SHOWN, charts=charts, figures=FIGURES, refreshed_at=page.refreshed_at)

@@ -1,5 +1,6 @@
 """back_checks (a sample of approved households re-visited by another enumerator) and back_check_answers
-(per question, whether the re-visit agreed); an index on the moves to a state by time, for the draw
+(per question, whether the re-visit agreed); enumerator_figures (each enumerator's work, refreshed by the
+daily draw job, for the quality page); an index on the moves to a state by time, for the draw
 
 Revision ID: c9d4e5f6a7b8
 Revises: b1a0c2d3e4f5
@@ -61,6 +62,20 @@ def upgrade():
     with op.batch_alter_table('back_check_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_back_check_answers_back_check_id'), ['back_check_id'], unique=False)
         batch_op.create_index('ix_back_check_answers_question', ['question_key', 'agrees'], unique=False)
+    op.create_table(
+        'enumerator_figures',
+        sa.Column('enumerator_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('households', sa.Integer(), nullable=False),
+        sa.Column('flagged', sa.Integer(), nullable=False),
+        sa.Column('submissions', sa.Integer(), nullable=False),
+        sa.Column('active_days', sa.Integer(), nullable=False),
+        sa.Column('returns', sa.Integer(), nullable=False),
+        sa.Column('median_minutes', sa.Float(), nullable=True),
+        sa.Column('refreshed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['enumerator_id'], ['users.id'],
+                                name=op.f('fk_enumerator_figures_enumerator_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('enumerator_id', name=op.f('pk_enumerator_figures')),
+    )
     with op.batch_alter_table('household_status_changes', schema=None) as batch_op:
         batch_op.create_index('ix_household_status_changes_to_status_at', ['to_status', 'at', 'household_id'],
                               unique=False)
@@ -69,5 +84,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('household_status_changes', schema=None) as batch_op:
         batch_op.drop_index('ix_household_status_changes_to_status_at')
+    op.drop_table('enumerator_figures')
     op.drop_table('back_check_answers')
     op.drop_table('back_checks')

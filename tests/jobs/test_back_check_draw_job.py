@@ -29,7 +29,7 @@ def test_flask_backcheck_draw_runs_the_draw_as_a_job_and_prints_what_it_did(app,
     result = app.test_cli_runner().invoke(args=["backcheck", "draw", "--seed", "77"])
 
     assert result.exit_code == 0, result.output
-    assert "drawn: 2, assigned: 2, unassigned: 0, seed: 77" in result.output
+    assert "drawn: 2, assigned: 2, unassigned: 0, seed: 77; enumerators' figures counted: 1" in result.output
     job = db.scalars(select(BackgroundJob)).one()
     assert (job.kind, job.state, job.params) == ("backchecks.draw", "done", {"seed": 77})
     drawn = db.scalars(select(BackCheck)).all()
@@ -43,3 +43,14 @@ def test_the_draw_job_without_a_seed_picks_one_and_records_it(app, db):
     job = db.scalars(select(BackgroundJob)).one()
     assert job.state == "done" and job.result["drawn"] == 1
     assert db.scalars(select(BackCheck.seed)).one() == job.result["seed"]
+
+
+def test_flask_backcheck_figures_counts_the_enumerators_figures(app, db):
+    from app.models import EnumeratorFigures
+
+    worker, _colleague = a_week_of_approvals(db, count=6)
+    result = app.test_cli_runner().invoke(args=["backcheck", "figures"])
+    assert result.exit_code == 0, result.output
+    assert "enumerators' figures counted: 1" in result.output
+    figures = db.get(EnumeratorFigures, worker.id)
+    assert (figures.households, figures.submissions, figures.median_minutes) == (6, 6, 0.0)

@@ -189,7 +189,7 @@ def test_a_supervisor_sees_only_their_areas_back_checks(session, ctx):
     admin = make_user(session, role=Role.ADMIN)
     assert back_checks.back_check_report(session, ctx, multan).by_enumerator == []
     assert len(back_checks.back_check_report(session, ctx, admin).by_enumerator) == 1
-    assert back_checks.enumerator_quality(session, ctx, multan) == []
+    assert back_checks.enumerator_quality(session, ctx, multan).rows == []
 
 
 def test_enumerator_quality_figures_come_from_their_households_and_timeline(session, ctx):
@@ -208,7 +208,11 @@ def test_enumerator_quality_figures_come_from_their_households_and_timeline(sess
     surveyed(session, newcomer, started=FIXED_NOW - timedelta(minutes=5), submitted=FIXED_NOW)
     session.commit()
 
-    rows = {r.enumerator_id: r for r in back_checks.enumerator_quality(session, ctx, supervisor)}
+    assert back_checks.refresh_enumerator_figures(session, ctx) == 2
+    session.commit()
+    page = back_checks.enumerator_quality(session, ctx, supervisor)
+    rows = {r.enumerator_id: r for r in page.rows}
+    assert page.refreshed_at == FIXED_NOW
 
     mine = rows[worker.id]
     assert (mine.households, mine.submissions, mine.active_days, mine.returns) == (10, 10, 2, 1)
@@ -220,3 +224,23 @@ def test_enumerator_quality_figures_come_from_their_households_and_timeline(sess
     assert new.households == 1 and not new.enough
     assert (new.surveys_per_day, new.minutes, new.flag_rate, new.return_rate) == (None, None, None, None)
     assert count_rows(session, AuditEntry, AuditEntry.action == "enumerator.quality") == 1
+
+
+def test_the_quality_page_reads_the_last_count_until_the_figures_are_counted_again(session, ctx, clock):
+    supervisor, (worker,) = team(session, enumerators=1)
+    for i in range(5):
+        surveyed(session, worker, started=FIXED_NOW - timedelta(minutes=40), submitted=FIXED_NOW - timedelta(minutes=i))
+    session.commit()
+    before = back_checks.enumerator_quality(session, ctx, supervisor)
+    assert before.refreshed_at is None and before.rows[0].households == 0  # listed, not counted yet
+
+    back_checks.refresh_enumerator_figures(session, ctx)
+    surveyed(session, worker, submitted=FIXED_NOW)
+    session.commit()
+    assert back_checks.enumerator_quality(session, ctx, supervisor).rows[0].households == 5
+
+    clock.advance(days=1)
+    back_checks.refresh_enumerator_figures(session, ctx)
+    session.commit()
+    after = back_checks.enumerator_quality(session, ctx, supervisor)
+    assert after.rows[0].households == 6 and after.refreshed_at == clock()

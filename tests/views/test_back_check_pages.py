@@ -53,6 +53,7 @@ def drawn(app, db, *, households=1, done=0):
     for back_check in back_checks.assigned_to(db, revisitor)[:done]:
         back_checks.save_revisit(db, ctx, back_check, {**FIRST_VISIT, "head_name": "Akram Ali", "member_count": 1,
                                                        "walls": "mud_brick"}, actor=revisitor)
+    back_checks.refresh_enumerator_figures(db, ctx)  # as the daily draw job does
     db.commit()
     return supervisor, original, revisitor
 
