@@ -334,11 +334,12 @@ def _day(session: Session, column):
     return func.date(column)
 
 
-def refresh_enumerator_figures(session: Session, ctx: ServiceContext) -> int:
-    """Recount every enumerator's figures from the households and their timelines: four GROUP BY statements
-    over the registry (nothing looped per household on PostgreSQL), then one row per enumerator replaces the
-    old ones. Run by the daily draw job and `flask backcheck figures`; returns the enumerators counted."""
+def count_figures(session: Session, households=None) -> dict[int, dict]:
+    """Each enumerator's figures counted from the households (all, or those matching `households`, a filter
+    on Household) and their timelines: four GROUP BY statements, nothing looped per household on PostgreSQL."""
     mine = Household.enumerator_id.is_not(None)
+    if households is not None:
+        mine = and_(mine, households)
     reached = Household.status.in_([str(s) for s in SUBMITTED_OR_LATER])
     per_household = {e: (int(n or 0), int(f or 0)) for e, n, f in session.execute(
         select(Household.enumerator_id, func.sum(case((reached, 1), else_=0)),
@@ -371,18 +372,26 @@ def refresh_enumerator_figures(session: Session, ctx: ServiceContext) -> int:
         for e, minutes in session.execute(select(durations.c.enumerator_id, durations.c.minutes).where(timed)):
             lists.setdefault(e, []).append(float(minutes))
         medians = {e: statistics.median(values) for e, values in lists.items()}
-    ids = sorted(set(session.scalars(select(User.id).where(User.role == Role.ENUMERATOR)))
-                 & (set(per_household) | set(per_change)))
+    return {e: {"households": per_household.get(e, (0, 0))[0], "flagged": per_household.get(e, (0, 0))[1],
+                "submissions": per_change.get(e, (0, 0, 0))[0], "active_days": per_change.get(e, (0, 0, 0))[1],
+                "returns": per_change.get(e, (0, 0, 0))[2],
+                "median_minutes": float(medians[e]) if medians.get(e) is not None else None}
+            for e in set(per_household) | set(per_change)}
+
+
+def refresh_enumerator_figures(session: Session, ctx: ServiceContext) -> int:
+    """Count every enumerator's figures again (count_figures over the whole registry) and replace the rows of
+    enumerator_figures with them. Run by the daily draw job and `flask backcheck figures`; returns how many
+    enumerators were counted."""
+    figures = count_figures(session)
+    enumerators = set(session.scalars(select(User.id).where(User.role == Role.ENUMERATOR)))
     now = ctx.now()
     session.execute(delete(EnumeratorFigures))
-    if ids:
-        session.execute(insert(EnumeratorFigures), [
-            {"enumerator_id": e, "households": per_household.get(e, (0, 0))[0],
-             "flagged": per_household.get(e, (0, 0))[1], "submissions": per_change.get(e, (0, 0, 0))[0],
-             "active_days": per_change.get(e, (0, 0, 0))[1], "returns": per_change.get(e, (0, 0, 0))[2],
-             "median_minutes": float(medians[e]) if medians.get(e) is not None else None, "refreshed_at": now}
-            for e in ids])
-    return len(ids)
+    rows = [{"enumerator_id": e, **values, "refreshed_at": now} for e, values in sorted(figures.items())
+            if e in enumerators]
+    if rows:
+        session.execute(insert(EnumeratorFigures), rows)
+    return len(rows)
 
 
 @dataclass
