@@ -43,6 +43,7 @@ def clean_up(session: Session, params: dict, run: JobRun) -> dict:
 @job_kind("backchecks.draw", label=_l("Back-check draw"),
           result_labels={"drawn": _l("households drawn"), "assigned": _l("assigned to an enumerator"),
                          "unassigned": _l("waiting for an enumerator"), "seed": _l("seed"),
+                         "reassigned": _l("earlier back-checks given to an enumerator"),
                          "enumerators": _l("enumerators' figures counted")})
 def draw_back_checks(session: Session, params: dict, run: JobRun) -> dict:
     """5% of each enumerator's approvals of the last 7 days, for a re-visit by another enumerator (run
@@ -54,7 +55,7 @@ def draw_back_checks(session: Session, params: dict, run: JobRun) -> dict:
     report = draw(session, run.context, seed=int(seed) if seed is not None else None)
     counted = refresh_enumerator_figures(session, run.context)
     return {"drawn": report.drawn, "assigned": report.assigned, "unassigned": report.unassigned, "seed": report.seed,
-            "enumerators": counted}
+            "reassigned": report.reassigned, "enumerators": counted}
 
 
 @job_kind("backchecks.figures", label=_l("Counting enumerators' figures"),

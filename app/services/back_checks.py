@@ -52,6 +52,7 @@ class DrawReport:
     assigned: int = 0
     unassigned: int = 0
     enumerators: int = 0  # enumerators with at least one household drawn
+    reassigned: int = 0  # earlier back-checks that waited for an enumerator and now have one
 
 
 def sample_query(now: datetime, seed: int):
@@ -106,26 +107,36 @@ def draw(session: Session, ctx: ServiceContext, *, seed: int | None = None, now:
     seed = new_seed() if seed is None else int(seed)
     report = DrawReport(seed=seed)
     sample = session.execute(sample_query(now, seed)).all()
-    if not sample:
-        audit.record(session, ctx, "backcheck.draw", actor_id=actor.id if actor else None, outcome="0",
-                     detail={"seed": seed})
-        return report
-    load = dict(session.execute(select(BackCheck.assigned_enumerator_id, func.count())
-                                .where(BackCheck.state == ASSIGNED, BackCheck.assigned_enumerator_id.is_not(None))
-                                .group_by(BackCheck.assigned_enumerator_id)).all())
-    revisitors = _revisitors(session, {row.area_id for row in sample})
-    chosen = assign(((row.household_id, row.enumerator_id, row.area_id) for row in sample), revisitors, load)
-    session.execute(insert(BackCheck), [
-        {"household_id": row.household_id, "original_enumerator_id": row.enumerator_id,
-         "assigned_enumerator_id": chosen[row.household_id], "area_id": row.area_id,
-         "approved_at": row.approved_at, "drawn_at": now, "seed": seed, "state": ASSIGNED,
-         "compared": 0, "disagreements": 0} for row in sample])
-    report.drawn = len(sample)
-    report.assigned = sum(1 for e in chosen.values() if e is not None)
-    report.unassigned = report.drawn - report.assigned
-    report.enumerators = len({row.enumerator_id for row in sample})
+    # Back-checks an earlier draw could not assign (nobody else in the area then) get another chance.
+    waiting = session.execute(select(BackCheck.id, BackCheck.household_id, BackCheck.original_enumerator_id,
+                                     BackCheck.area_id)
+                              .where(BackCheck.state == ASSIGNED, BackCheck.assigned_enumerator_id.is_(None))).all()
+    if sample or waiting:
+        load = dict(session.execute(select(BackCheck.assigned_enumerator_id, func.count())
+                                    .where(BackCheck.state == ASSIGNED, BackCheck.assigned_enumerator_id.is_not(None))
+                                    .group_by(BackCheck.assigned_enumerator_id)).all())
+        revisitors = _revisitors(session, {row.area_id for row in (*sample, *waiting)})
+        chosen = assign([*((row.household_id, row.enumerator_id, row.area_id) for row in sample),
+                         *((row.household_id, row.original_enumerator_id, row.area_id) for row in waiting)],
+                        revisitors, load)
+        for row in waiting:
+            if chosen[row.household_id] is not None:
+                session.execute(update(BackCheck).where(BackCheck.id == row.id)
+                                .values(assigned_enumerator_id=chosen[row.household_id]))
+        if sample:
+            session.execute(insert(BackCheck), [
+                {"household_id": row.household_id, "original_enumerator_id": row.enumerator_id,
+                 "assigned_enumerator_id": chosen[row.household_id], "area_id": row.area_id,
+                 "approved_at": row.approved_at, "drawn_at": now, "seed": seed, "state": ASSIGNED,
+                 "compared": 0, "disagreements": 0} for row in sample])
+        report.drawn = len(sample)
+        report.assigned = sum(1 for row in sample if chosen[row.household_id] is not None)
+        report.unassigned = report.drawn - report.assigned
+        report.reassigned = sum(1 for row in waiting if chosen[row.household_id] is not None)
+        report.enumerators = len({row.enumerator_id for row in sample})
     audit.record(session, ctx, "backcheck.draw", actor_id=actor.id if actor else None, outcome=str(report.drawn),
-                 detail={"seed": seed, "assigned": report.assigned, "unassigned": report.unassigned})
+                 detail={"seed": seed, "assigned": report.assigned, "unassigned": report.unassigned,
+                         "reassigned": report.reassigned})
     return report
 
 
@@ -269,10 +280,10 @@ def back_check_report(session: Session, ctx: ServiceContext, viewer: User, *, ip
         select(BackCheckAnswer.question_key, func.count(), func.sum(case((BackCheckAnswer.agrees.is_(False), 1), else_=0)))
         .join(BackCheck, BackCheck.id == BackCheckAnswer.back_check_id)
         .where(in_scope).group_by(BackCheckAnswer.question_key))}
-    by_question = [QuestionDiscrepancy(key, per_question.get(key, (0, 0))[0],
-                                       Rate(per_question.get(key, (0, 0))[1], per_question.get(key, (0, 0))[0],
-                                            per_question.get(key, (0, 0))[0]))
-                   for key in BACK_CHECK_KEYS]
+    by_question = []
+    for key in BACK_CHECK_KEYS:
+        answers, differing = per_question.get(key, (0, 0))
+        by_question.append(QuestionDiscrepancy(key, answers, Rate(differing, answers, answers)))
     open_count = session.scalar(select(func.count()).select_from(BackCheck).where(in_scope, BackCheck.state == ASSIGNED))
     unassigned = list(session.scalars(
         select(BackCheck).where(in_scope, BackCheck.state == ASSIGNED, BackCheck.assigned_enumerator_id.is_(None))

@@ -84,6 +84,12 @@ def test_with_no_other_enumerator_in_the_area_the_back_check_waits_unassigned_an
     assert [b.assigned_enumerator_id for b in report.unassigned] == [None]
     assert report.open == 1
 
+    colleague = make_user(session, role=Role.ENUMERATOR, area="Lahore")
+    assert back_checks.draw(session, ctx, seed=2).reassigned == 1  # the next draw finds someone
+    session.commit()
+    assert session.scalars(select(BackCheck.assigned_enumerator_id)).one() == colleague.id
+    assert back_checks.back_check_report(session, ctx, supervisor).unassigned == []
+
 
 def test_a_second_draw_never_takes_a_household_twice_and_only_tops_the_sample_up(session, ctx):
     supervisor, (first, second, _third) = team(session)
