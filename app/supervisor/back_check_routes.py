@@ -2,7 +2,9 @@
 enumerator's figures (pace, time per survey, flags, returns, back-check discrepancy) for their area."""
 from __future__ import annotations
 
+from babel import numbers
 from flask import request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,10 +21,27 @@ from ..unit_of_work import service_context
 from . import bp
 
 QUESTIONS = {q.key: q for q in BACK_CHECK}
-# Each enumerator's figures, as EnumeratorQuality names them, in the table's order.
+# Each enumerator's figures, as EnumeratorQuality names them, in the table's order, with the end of each
+# chart that deserves a look first: the most surveys a day and the fewest minutes (too fast to be true), the
+# most flags, returns and discrepancies.
 FIGURES = (("surveys_per_day", _l("Surveys per day")), ("minutes", _l("Median minutes per survey")),
            ("flag_rate", _l("Surveys with flags (%)")), ("return_rate", _l("Surveys returned (%)")),
            ("discrepancy_rate", _l("Back-check discrepancy (%)")))
+LOWEST_FIRST = {"minutes"}
+CHART_ROWS = 10  # a chart a phone can show; the table beside it lists every enumerator
+
+
+def _figure_formatter():
+    """Numbers as the locale writes them (grouping and decimal signs), for the figures of this page: whole
+    numbers and one decimal. Babel's general formatter costs a parse per call, and the table has hundreds."""
+    locale = get_locale()
+    group, decimal = numbers.get_group_symbol(locale), numbers.get_decimal_symbol(locale)
+
+    def formatted(value) -> str:
+        text = f"{value:,.1f}".removesuffix(".0") if isinstance(value, float) else f"{value:,}"
+        return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+    return formatted
 
 
 def _person(name: str) -> Markup:
@@ -48,7 +67,14 @@ def back_check_report():
 def enumerator_quality():
     page = back_checks.enumerator_quality(db.session, service_context(), current_user, ip=request.remote_addr)
     rows = page.rows
-    charts = [(key, title, [(_person(r.name), getattr(r, key)) for r in rows if getattr(r, key) is not None])
-              for key, title in FIGURES]
+    charts = []
+    for key, title in FIGURES:
+        shown = sorted((r for r in rows if getattr(r, key) is not None),
+                       key=lambda r: getattr(r, key) if key in LOWEST_FIRST else -getattr(r, key))[:CHART_ROWS]
+        caption = (_("%(figure)s, lowest first (at most %(n)s enumerators)", figure=title, n=CHART_ROWS)
+                   if key in LOWEST_FIRST else
+                   _("%(figure)s, highest first (at most %(n)s enumerators)", figure=title, n=CHART_ROWS))
+        charts.append((key, caption, [(_person(r.name), getattr(r, key)) for r in shown]))
     return render_page("supervisor/enumerators.html", "figures", area=current_user.area, rows=rows,
-                       min_shown=MIN_SHOWN, charts=charts, figures=FIGURES, refreshed_at=page.refreshed_at)
+                       min_shown=MIN_SHOWN, charts=charts, figures=FIGURES, refreshed_at=page.refreshed_at,
+                       figure=_figure_formatter())
