@@ -194,3 +194,15 @@ def test_the_supervisors_home_links_to_the_quality_pages(app, db):
     html = sign_in(app, supervisor).get("/supervisor/").get_data(as_text=True)
     assert "/supervisor/backchecks" in html and "/supervisor/enumerators" in html
     assert db.get(User, supervisor.id) is not None
+
+
+def test_the_enumerators_back_check_list_answers_a_page_or_its_section(app, db):
+    _supervisor, _original, revisitor = drawn(app, db)
+    browser = sign_in(app, revisitor)
+    back_check_id = db.scalars(select(BackCheck.id)).one()
+    page = browser.get("/enumerator/backchecks")
+    assert page.status_code == 200 and "<title>" in page.get_data(as_text=True)
+    section = browser.get("/enumerator/backchecks", headers={"HX-Request": "true"})
+    html = section.get_data(as_text=True)
+    assert "<html" not in html and f"/enumerator/backchecks/{back_check_id}" in html
+    assert "HX-Request" in section.headers["Vary"]
