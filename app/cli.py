@@ -199,6 +199,42 @@ def init_cli(app: Flask) -> None:
         if job.state == "done":
             click.echo(f"households checked: {job.result['checked']}")
 
+    @app.cli.group("backcheck")
+    def backcheck() -> None:
+        """Back-checks: re-visits of a sample of approved households by another enumerator."""
+
+    @backcheck.command("draw")
+    @click.option("--seed", type=click.IntRange(0, 2**31 - 2), help="Draw reproducibly (default: a fresh random seed).")
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def backcheck_draw(seed: int | None, wait: bool) -> None:
+        """Draw 5% of each enumerator's households approved in the last 7 days for a re-visit, assigned to
+        another enumerator of the area. Safe to run daily: a re-run only tops the sample up.
+        Runs as a background job: inline without REDIS_URL, else on a worker."""
+        from .jobs import enqueue
+        from .jobs.cli import report
+
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "backchecks.draw", **({"seed": seed} if seed is not None else {}))
+        job = report(job, wait=wait)
+        if job.state == "done":
+            result = job.result
+            click.echo(f"drawn: {result['drawn']}, assigned: {result['assigned']}, "
+                       f"unassigned: {result['unassigned']}, seed: {result['seed']}; "
+                       f"enumerators' figures counted: {result['enumerators']}")
+
+    @backcheck.command("figures")
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def backcheck_figures(wait: bool) -> None:
+        """Count every enumerator's figures again for /supervisor/enumerators (the draw does it daily)."""
+        from .jobs import enqueue
+        from .jobs.cli import report
+
+        with unit_of_work(db.session) as session:
+            job = enqueue(session, "backchecks.figures")
+        job = report(job, wait=wait)
+        if job.state == "done":
+            click.echo(f"enumerators' figures counted: {job.result['enumerators']}")
+
     @app.cli.group()
     def summaries() -> None:
         """The summary counts that home pages and dashboards read."""

@@ -116,6 +116,7 @@ class Question:
     name: str | None = None  # the form field's name when it differs from the key
     column: Column = field(default_factory=Column)
     private: bool = False  # text the phone should not offer to autocomplete (a person's name)
+    back_check: bool = False  # asked again, blind, at a back-check re-visit (see BACK_CHECK below)
 
     @property
     def field_name(self) -> str:
@@ -304,12 +305,12 @@ QUESTIONS = (
     Question("tenure", "housing", T.CHOICE, N_("Is the house owned or rented?"), choices="tenure", required=True,
              column=_CHOICE_COLUMN),
     Question("rooms", "housing", T.NUMBER, N_("Number of rooms (without kitchen and bathroom)"), minimum=1,
-             maximum=50, required=True, help=N_("Count the rooms for living and sleeping only.")),
-    Question("roof", "housing", T.CHOICE, N_("Roof"), choices="roof", required=True, column=_CHOICE_COLUMN),
-    Question("walls", "housing", T.CHOICE, N_("Walls"), choices="walls", required=True, column=_CHOICE_COLUMN),
-    Question("toilet", "housing", T.CHOICE, N_("Toilet"), choices="toilet", required=True, column=_CHOICE_COLUMN),
+             maximum=50, required=True, help=N_("Count the rooms for living and sleeping only."), back_check=True),
+    Question("roof", "housing", T.CHOICE, N_("Roof"), choices="roof", required=True, column=_CHOICE_COLUMN, back_check=True),
+    Question("walls", "housing", T.CHOICE, N_("Walls"), choices="walls", required=True, column=_CHOICE_COLUMN, back_check=True),
+    Question("toilet", "housing", T.CHOICE, N_("Toilet"), choices="toilet", required=True, column=_CHOICE_COLUMN, back_check=True),
     Question("water", "housing", T.CHOICE, N_("Drinking water"), choices="water", required=True,
-             column=_CHOICE_COLUMN),
+             column=_CHOICE_COLUMN, back_check=True),
     Question("electricity", "housing", T.CHOICE, N_("Electricity"), choices="electricity", required=True,
              column=_CHOICE_COLUMN),
     Question("cooking_fuel", "housing", T.CHOICE, N_("Cooking fuel"), choices="cooking_fuel", required=True,
@@ -336,3 +337,17 @@ QUESTIONS = (
 )
 
 CATALOGUE = Catalogue(QUESTIONS, CHOICE_LISTS)
+
+
+# The back-check's short form: facts that stay true for weeks and that a second visitor can see or ask
+# without judgement (a rooms count, the roof, walls, toilet and water source, the head's name and how many
+# live there), so a disagreement points at the first visit rather than at a change. Income, assets, ages and
+# health are left out: they change, are guessed, or are told differently to each visitor.
+# The two roster facts have no column of their own: they are read from the submitted roster.
+ROSTER_FACTS = (
+    Question("head_name", "members", T.TEXT, N_("Name of the head of household"), max_length=100, required=True,
+             required_message=N_("Enter the name."), private=True, back_check=True),
+    Question("member_count", "members", T.NUMBER, N_("How many people live in this household?"), minimum=1,
+             maximum=50, required=True, back_check=True),
+)
+BACK_CHECK = ROSTER_FACTS + tuple(q for q in CATALOGUE if q.back_check)

@@ -40,6 +40,32 @@ def clean_up(session: Session, params: dict, run: JobRun) -> dict:
     return removed
 
 
+@job_kind("backchecks.draw", label=_l("Back-check draw"),
+          result_labels={"drawn": _l("households drawn"), "assigned": _l("assigned to an enumerator"),
+                         "unassigned": _l("waiting for an enumerator"), "seed": _l("seed"),
+                         "reassigned": _l("earlier back-checks given to an enumerator"),
+                         "enumerators": _l("enumerators' figures counted")})
+def draw_back_checks(session: Session, params: dict, run: JobRun) -> dict:
+    """5% of each enumerator's approvals of the last 7 days, for a re-visit by another enumerator (run
+    daily: a re-run only tops the sample up), then each enumerator's figures counted again for the quality
+    page. A seed in the parameters makes the draw reproducible."""
+    from ..services.back_checks import draw, refresh_enumerator_figures
+
+    seed = params.get("seed")
+    report = draw(session, run.context, seed=int(seed) if seed is not None else None)
+    counted = refresh_enumerator_figures(session, run.context)
+    return {"drawn": report.drawn, "assigned": report.assigned, "unassigned": report.unassigned, "seed": report.seed,
+            "reassigned": report.reassigned, "enumerators": counted}
+
+
+@job_kind("backchecks.figures", label=_l("Counting enumerators' figures"),
+          result_labels={"enumerators": _l("enumerators' figures counted")})
+def count_enumerator_figures(session: Session, params: dict, run: JobRun) -> dict:
+    from ..services.back_checks import refresh_enumerator_figures
+
+    return {"enumerators": refresh_enumerator_figures(session, run.context)}
+
+
 @job_kind("sms.send", label=_l("Sending SMS"), resumable=True, retries=5,
           result_labels={"sent": _l("sent"), "retrying": _l("to try again"), "failed": _l("failed")})
 def send_sms_outbox(session: Session, params: dict, run: JobRun) -> dict:

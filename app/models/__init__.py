@@ -1,6 +1,7 @@
 """The registry's tables as typed SQLAlchemy models; import from here."""
 from .area import Area
 from .audit import AuditEntry
+from .back_check import BackCheck, BackCheckAnswer, EnumeratorFigures
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
@@ -14,12 +15,15 @@ from .user import LoginSession, LoginThrottle, User
 __all__ = [
     "Area",
     "AuditEntry",
+    "BackCheck",
+    "BackCheckAnswer",
     "BackgroundJob",
     "Complaint",
     "ComplaintCount",
     "ComplaintEvent",
     "ComplaintFiler",
     "ComplaintResolveTime",
+    "EnumeratorFigures",
     "Household",
     "HouseholdCount",
     "HouseholdFlag",

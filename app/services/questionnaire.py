@@ -69,11 +69,12 @@ def area_households(session: Session, user: User, *, status: str | None = None, 
     return paginate(session, query, order, cursor, limit=limit)
 
 
-def _move(session: Session, household: Household, target: HouseholdStatus, actor: User | None, reason: str) -> None:
+def _move(session: Session, household: Household, target: HouseholdStatus, actor: User | None, reason: str,
+          at: datetime) -> None:
     previous = household.status
     household.status = check_move(previous, target)
     session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=target,
-                                      actor_id=actor.id if actor else None, reason=reason))
+                                      actor_id=actor.id if actor else None, reason=reason, at=at))
 
 
 def start_household(session: Session, ctx: ServiceContext, enumerator: User, head_cnic: str) -> Household:
@@ -83,7 +84,7 @@ def start_household(session: Session, ctx: ServiceContext, enumerator: User, hea
     session.add(household)
     session.flush()
     session.add(HouseholdStatusChange(household_id=household.id, to_status=HouseholdStatus.DRAFT,
-                                      actor_id=enumerator.id, reason="started at the door"))
+                                      actor_id=enumerator.id, reason="started at the door", at=ctx.now()))
     audit.record(session, ctx, "household.start", actor_id=enumerator.id, cnic=head_cnic, outcome=str(household.id))
     return household
 
@@ -116,7 +117,7 @@ def _bump(session: Session, ctx: ServiceContext, household: Household, expected_
         session.refresh(household)
         summaries.count_household_change(session, before, (household.area_id, household.status))
         if household.status in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
-            _move(session, household, HouseholdStatus.DRAFT, actor, "questionnaire started")
+            _move(session, household, HouseholdStatus.DRAFT, actor, "questionnaire started", now)
         if actor.role == Role.CITIZEN:
             household.self_declared = True
         elif household.enumerator_id is None and actor.role == Role.ENUMERATOR:
@@ -223,9 +224,9 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
     number = (session.scalar(select(func.max(HouseholdRevision.number))
                              .where(HouseholdRevision.household_id == household.id)) or 0) + 1
     session.add(HouseholdRevision(household_id=household.id, number=number, snapshot=snapshot(household),
-                                  reason="submitted", created_by=actor.id))
+                                  reason="submitted", created_by=actor.id, created_at=ctx.now()))
     _move(session, household, HouseholdStatus.SUBMITTED, actor,
-          "self-declared, awaiting field verification" if household.self_declared else "submitted")
+          "self-declared, awaiting field verification" if household.self_declared else "submitted", ctx.now())
     household.return_reasons = None
     household.submitted_at = ctx.now()  # the review queue's order: the oldest submission first
     household.resurvey_requested_at = household.resurvey_reason = None

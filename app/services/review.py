@@ -169,7 +169,7 @@ def _decide(session: Session, ctx: ServiceContext, household: Household, target:
         return ReviewResult(False, "already" if household.status == target else "conflict", household)
     summaries.count_household_change(session, before, (household.area_id, household.status))
     session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=target,
-                                      actor_id=actor.id, reason=reason))
+                                      actor_id=actor.id, reason=reason, at=now))
     audit.record(session, ctx, action, actor_id=actor.id, cnic=household.head_cnic, outcome=str(household.id),
                  detail={"version": household.version})
     _tell_household(session, ctx, household, target)
