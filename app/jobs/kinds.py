@@ -98,3 +98,6 @@ def count_items(session: Session, params: dict, run: JobRun) -> dict:
         done = upto
         run.save(done, done=done, total=items)
     return {"items": items}
+
+
+from . import rescore as _rescore  # noqa: E402,F401  (scoring.rescore)

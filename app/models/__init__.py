@@ -6,6 +6,7 @@ from .household import Household, HouseholdMember, HouseholdRevision, HouseholdS
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
 from .quality import HouseholdFlag
+from .scoring import HouseholdScore, ScoreCount, ScoringModel
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, LoginThrottle, User
@@ -24,12 +25,15 @@ __all__ = [
     "HouseholdFlag",
     "HouseholdMember",
     "HouseholdRevision",
+    "HouseholdScore",
     "HouseholdStatusChange",
     "IdempotentRequest",
     "LoginSession",
     "LoginThrottle",
     "OpenComplaintDeadline",
     "OtpChallenge",
+    "ScoreCount",
+    "ScoringModel",
     "SmsMessage",
     "User",
     "UserCount",
