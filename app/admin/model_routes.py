@@ -31,6 +31,14 @@ def _model(model_id: int) -> ScoringModel:
     return row
 
 
+def _model_to_change(model_id: int) -> ScoringModel:
+    """The version a button acts on, once the form's CSRF token is checked."""
+    row = _model(model_id)
+    if not ModelActionForm().validate():
+        abort(400)
+    return row
+
+
 def _rescore_jobs() -> list[BackgroundJob]:
     return list(db.session.scalars(db.select(BackgroundJob).where(BackgroundJob.kind == RESCORE)
                                    .order_by(BackgroundJob.id.desc()).limit(5)))
@@ -84,7 +92,7 @@ def create_model():
         return _form_page(form, status=422)
     try:
         definition = json.loads(form.definition.data)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: brackets nested thousands deep
         problem = Problem(N_("The JSON cannot be read near line %(line)s, column %(column)s: check the commas, "
                              "quotes and brackets."), {"line": getattr(error, "lineno", 1), "column": getattr(error, "colno", 1)})
         form.definition.errors = [problem.text(_)]
@@ -103,9 +111,7 @@ def create_model():
 @bp.post("/models/<int:model_id>/activate")
 @role_required(Role.ADMIN)
 def activate_model(model_id: int):
-    row = _model(model_id)
-    if not ModelActionForm().validate():
-        abort(400)
+    row = _model_to_change(model_id)
     try:
         scoring.activate_model(db.session, service_context(), row, actor=current_user)
     except scoring.NotYetEffective:
@@ -122,9 +128,7 @@ def activate_model(model_id: int):
 def rescore(model_id: int):
     from ..jobs import enqueue
 
-    row = _model(model_id)
-    if not ModelActionForm().validate():
-        abort(400)
+    row = _model_to_change(model_id)
     if not row.active:
         flash(_("Only the active version re-scores households: activate %(version)s first.", version=row.version),
               "error")

@@ -252,12 +252,11 @@ def rebuild_score_counts(session: Session) -> None:
         session.execute(text("LOCK TABLE score_counts IN EXCLUSIVE MODE"))
     session.execute(delete(ScoreCount))
     h = Household.__table__
-    district = func.coalesce(h.c.district_id, NONE_KEY)
+    keys = (func.coalesce(h.c.district_id, NONE_KEY), func.coalesce(h.c.score_model_id, NONE_KEY),
+            func.coalesce(h.c.score_band, ""))
     session.execute(insert(ScoreCount.__table__).from_select(
         ["district_key", "model_id", "band", "households"],
-        select(district, func.coalesce(h.c.score_model_id, NONE_KEY), func.coalesce(h.c.score_band, ""), func.count())
-        .where(h.c.score.is_not(None))
-        .group_by(district, func.coalesce(h.c.score_model_id, NONE_KEY), func.coalesce(h.c.score_band, ""))))
+        select(*keys, func.count()).where(h.c.score.is_not(None)).group_by(*keys)))
 
 
 # --- reading the distribution -----------------------------------------------------------------------------

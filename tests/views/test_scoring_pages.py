@@ -145,17 +145,25 @@ def test_a_planner_copies_a_version_changes_a_weight_activates_it_and_rescores(a
     assert page_text(client.get("/admin/jobs")).count("Re-scoring households") >= 1
 
 
-def test_the_citizen_reads_in_urdu_why_the_score_is_low_without_other_members_data(app, db, ctx, illustrative):
-    citizen = factories.make_user(db, role="citizen", name="Rashid Head")
+def scored_citizen(db, ctx, name: str, answers: dict, *, is_head: bool = True):
+    """A citizen whose household (the family above) was verified with these answers and scored."""
+    citizen = factories.make_user(db, role="citizen", name=name)
     household = citizen.household
+    if not is_head:
+        household.head_cnic = factories.cnic_for()
     household.status = HouseholdStatus.VERIFIED
-    for name, value in POOR.items():
-        setattr(household, name, value)
+    for column, value in answers.items():
+        setattr(household, column, value)
     db.flush()
     for member in FAMILY:
         factories.make_member(db, household, **member)
     scoring.score_household(db, ctx, household)
     db.commit()
+    return citizen, household
+
+
+def test_the_citizen_reads_in_urdu_why_the_score_is_low_without_other_members_data(app, db, ctx, illustrative):
+    citizen, household = scored_citizen(db, ctx, "Rashid Head", POOR)
     browser = sign_in(app, citizen)
     html = page_text(browser.get("/me"))
     assert urdu(app, "Your score is lower because:") in html
@@ -169,19 +177,9 @@ def test_the_citizen_reads_in_urdu_why_the_score_is_low_without_other_members_da
 
 
 def test_someone_other_than_the_head_is_not_told_about_the_heads_schooling(app, db, ctx, illustrative):
-    citizen = factories.make_user(db, role="citizen", name="Nasreen Wife")
-    household = citizen.household
-    household.head_cnic = factories.cnic_for()
-    household.status = HouseholdStatus.VERIFIED
     better_off = dict(POOR, rooms=4, monthly_income=120000, roof="rcc", walls="burnt_brick", toilet="flush_sewer",
                       cooking_fuel="gas_pipeline", land_acres=20, cattle=5, assets=["fridge", "tv", "car", "computer"])
-    for name, value in better_off.items():
-        setattr(household, name, value)
-    db.flush()
-    for member in FAMILY:
-        factories.make_member(db, household, **member)
-    scoring.score_household(db, ctx, household)
-    db.commit()
+    citizen, household = scored_citizen(db, ctx, "Nasreen Wife", better_off, is_head=False)
     assert "head_education" in [line.key for line in scoring.explain_household(db, household).evaluation.lowering(3)]
     html = page_text(sign_in(app, citizen).get("/me"))
     assert urdu(app, "Your score is lower because:") in html
