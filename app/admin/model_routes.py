@@ -7,6 +7,7 @@ import json
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.sessions import role_required
@@ -20,6 +21,10 @@ from ..services import scoring
 from ..unit_of_work import service_context
 from . import bp
 from .model_forms import ModelActionForm, NewModelForm
+from .routes import AUDIT_ACTIONS
+
+AUDIT_ACTIONS.update({"scoring.model_create": _l("Scoring model version saved"),
+                      "scoring.model_activate": _l("Scoring model version activated")})
 
 RESCORE = "scoring.rescore"
 

@@ -232,3 +232,20 @@ def test_the_dashboard_partial_draws_the_distribution_as_bars_and_a_table(app, d
                                           score_dist=distribution)
     for label, households in distribution.rows("en"):
         assert f'<th scope="row">{label}</th><td>{households}</td>' in html
+
+
+# The JSON a planner types names its parts in Latin (as the stored definition does): the only Latin words
+# the model pages show in Urdu, besides the version names (in <bdi>).
+JSON_WORDS = {"JSON", "key", "keys", "weight", "points", "ranges", "below", "missing", "bands", "label_en", "label_ur",
+              "indicators"}
+
+
+def test_the_model_pages_in_urdu_show_no_english_but_the_json_words(app, client, login_as, illustrative):
+    from tests.views.test_every_page_in_urdu import english_words
+
+    login_as("admin")
+    for path in ("/admin/models", f"/admin/models/{illustrative.id}", "/admin/models/new"):
+        response = client.get(path)
+        assert response.status_code == 200
+        latin = [w for w in english_words(page_text(response)) if w not in JSON_WORDS]
+        assert [w for w in latin if not illustrative.version.startswith(w)] == [], path  # the <title> names the version
