@@ -16,7 +16,7 @@ from ..domain.roles import Role
 from ..domain.scoring import N_, SOURCES, ModelInvalid, Problem, definition_of
 from ..extensions import db
 from ..models import BackgroundJob, ScoringModel
-from ..rendering import render_page
+from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services import scoring
 from ..unit_of_work import service_context
 from . import bp
@@ -110,7 +110,8 @@ def create_model():
         form.definition.errors = [_("The model has problems: see the list above.")]
         return _form_page(form, invalid.problems, status=422)
     flash(_("Version %(version)s is saved. It scores nobody until you activate it.", version=row.version), "success")
-    return redirect(url_for("admin.model", model_id=row.id))
+    target = url_for("admin.model", model_id=row.id)
+    return htmx_redirect(target) if wants_fragment() else redirect(target)
 
 
 @bp.post("/models/<int:model_id>/activate")

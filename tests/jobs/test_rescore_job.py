@@ -74,3 +74,12 @@ def test_small_batches_save_progress_after_each_batch(app, db):
     assert result == {"scored": 5}
     assert saved[0] == (0, 5) and saved[-1][0] == 5 and len(saved) >= 1 + (last - first + 1) // 2
     assert [done for done, _ in saved] == sorted(done for done, _ in saved)
+
+
+def test_the_seed_command_adds_the_illustrative_model_once(app, db):
+    runner = app.test_cli_runner()
+    first, second = runner.invoke(args=["seed"]), runner.invoke(args=["seed"])
+    assert first.exit_code == second.exit_code == 0
+    assert "illustrative model added" in first.output and "scoring model: already there" in second.output
+    listed = runner.invoke(args=["score", "list"])
+    assert "* illustrative-2026" in listed.output and "(illustrative)" in listed.output

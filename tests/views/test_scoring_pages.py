@@ -107,6 +107,11 @@ def test_a_new_version_with_mistakes_is_refused_with_every_problem_in_urdu(app, 
     assert urdu(app, "The JSON cannot be read near line %(line)s, column %(column)s: check the commas, quotes and "
                      "brackets.", line=1, column=17) in page_text(unreadable)
     assert db.scalar(select(ScoringModel).where(ScoringModel.version == "2027")) is None
+    definition["indicators"][0]["weight"] = 1
+    definition["bands"][1]["below"] = 32
+    saved = client.post("/admin/models/new", data=dict(data, definition=json.dumps(definition)), htmx=True)
+    new = db.scalar(select(ScoringModel).where(ScoringModel.version == "2027"))
+    assert saved.status_code == 204 and saved.headers["HX-Redirect"].endswith(f"/admin/models/{new.id}")
 
 
 def test_a_planner_copies_a_version_changes_a_weight_activates_it_and_rescores(app, client, login_as, illustrative, db, ctx):
