@@ -71,6 +71,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .complaint_texts import init_complaint_texts
 
     init_complaint_texts(app)
+    from .score_texts import init_score_texts
+
+    init_score_texts(app)
     from .idempotency import new_key
 
     app.jinja_env.globals["new_idempotency_key"] = new_key

@@ -18,16 +18,19 @@ from .unit_of_work import service_context, unit_of_work
 def init_cli(app: Flask) -> None:
     @app.cli.command("seed")
     def seed() -> None:
-        """Load reference data (the areas of Punjab, the programmes and their first rules). Safe to run any
-        number of times."""
+        """Load reference data (the areas of Punjab, the programmes and their first rules, the illustrative
+        scoring model). Safe to run any number of times."""
         from .services.areas import load_areas
         from .services.programmes import seed_programmes
+        from .services.scoring import ensure_illustrative_model
 
         with unit_of_work(db.session) as session:
             added, updated = load_areas(session)
             programmes_added, programmes_updated = seed_programmes(session, service_context())
+            added_model = ensure_illustrative_model(session, service_context())
         click.echo(f"areas: {added} added, {updated} updated")
         click.echo(f"programmes: {programmes_added} added, {programmes_updated} updated")
+        click.echo(f"scoring model: {'illustrative model added' if added_model else 'already there'}")
 
     @app.cli.command("seed-demo")
     @click.option("--households", default=50, show_default=True, type=click.IntRange(0, 9_999_999),
@@ -289,6 +292,44 @@ def init_cli(app: Flask) -> None:
         job = report(job, wait=wait)
         if job.state == "done":
             click.echo(f"programme counts: {job.result['rows']} rows")
+
+    @app.cli.group()
+    def score() -> None:
+        """Scores: the versions of the model and re-scoring every verified household."""
+
+    @score.command("rescore")
+    @click.option("--model", "version", required=True, help="The version to score with (it must be active).")
+    @click.option("--batch-size", default=20_000, show_default=True, type=click.IntRange(100, 1_000_000))
+    @click.option("--wait", is_flag=True, help="With a worker: show progress until the job ends.")
+    def score_rescore(version: str, batch_size: int, wait: bool) -> None:
+        """Re-score every verified household under VERSION, set-based in batches, as a background job (inline
+        without REDIS_URL, else on a worker: follow it with `flask jobs watch ID` or on /admin/jobs). Earlier
+        scores are kept in each household's history."""
+        from .jobs import enqueue
+        from .jobs.cli import report
+        from .services.scoring import model_named
+
+        with unit_of_work(db.session) as session:
+            row = model_named(session, version)
+            if row is None:
+                raise click.BadParameter(f"no version {version!r}", param_hint="--model")
+            if not row.active:
+                raise click.BadParameter(f"version {version!r} is not active: activate it on /admin/models first",
+                                         param_hint="--model")
+            job = enqueue(session, "scoring.rescore", model_id=row.id, batch=batch_size)
+        job = report(job, wait=wait)
+        if job.state == "done":
+            click.echo(f"households scored: {job.result['scored']} (job #{job.id})")
+
+    @score.command("list")
+    def score_list() -> None:
+        """The versions of the scoring model, the active one marked with *."""
+        from .services.scoring import all_models, households_by_model
+
+        counts = households_by_model(db.session)
+        for row in all_models(db.session):
+            click.echo(f"{'*' if row.active else ' '} {row.version:<30} from {row.effective_from}  "
+                       f"{counts.get(row.id, 0)} households{'  (illustrative)' if row.illustrative else ''}")
 
     @app.cli.command("clean-up")
     @click.option("--replay-days", default=7, show_default=True, type=click.IntRange(1, 365))

@@ -8,6 +8,7 @@ from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
 from .quality import HouseholdFlag
 from .programme import Programme, ProgrammeCount, ProgrammeEnrolment, ProgrammeRule
+from .scoring import HouseholdScore, ScoreCount, ScoringModel
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
 from .user import LoginSession, LoginThrottle, User
@@ -29,6 +30,7 @@ __all__ = [
     "HouseholdFlag",
     "HouseholdMember",
     "HouseholdRevision",
+    "HouseholdScore",
     "HouseholdStatusChange",
     "IdempotentRequest",
     "LoginSession",
@@ -39,6 +41,8 @@ __all__ = [
     "ProgrammeCount",
     "ProgrammeEnrolment",
     "ProgrammeRule",
+    "ScoreCount",
+    "ScoringModel",
     "SmsMessage",
     "User",
     "UserCount",

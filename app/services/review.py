@@ -20,7 +20,7 @@ from ..domain.household_status import HouseholdStatus, StatusMoveError, check_mo
 from ..domain.roles import Role
 from ..models import Area, Household, HouseholdFlag, HouseholdRevision, HouseholdStatusChange, User
 from ..models.base import utcnow
-from . import audit, cross_checks, summaries
+from . import audit, cross_checks, scoring, summaries
 from .context import N_, ServiceContext
 from .keyset import Keyset, Page, paginate
 from .questionnaire import _in_area
@@ -193,9 +193,8 @@ def approve(session: Session, ctx: ServiceContext, household: Household, *, expe
         return ReviewResult(False, "invalid", household, {"note": "too_long"})
     result = _decide(session, ctx, household, HouseholdStatus.VERIFIED, expected_version=expected_version, actor=actor,
                      reason=note or APPROVED, action="household.approve", values={"return_reasons": None})
-    # SCORING HOOK: right after the move to verified, in the same transaction, the household is scored:
-    #     if result.ok: scoring.score_household(session, ctx, household)
-    # (services.scoring comes from the scoring work; the integrator wires this call here).
+    if result.ok:  # scored on verification, in the same transaction, under the active model
+        scoring.score_household(session, ctx, household)
     return result
 
 

@@ -234,3 +234,19 @@ def test_a_resurvey_of_a_household_not_yet_verified_only_asks_for_a_visit(sessio
     complaint = make_complaint(session, cnic=household.head_cnic)
     assert request_resurvey(session, ctx, complaint, make_user(session, role=Role.HELPDESK), "Nobody came")
     assert household.status == "registered" and household.resurvey_requested_at is not None
+
+
+def test_an_approved_household_is_scored_under_the_active_model_and_keeps_the_version_that_scored_it(
+        session, ctx, supervisor):
+    from app.models import HouseholdScore
+    from app.services import scoring
+
+    assert scoring.ensure_illustrative_model(session, ctx)
+    household = submitted_household(session)
+    session.commit()
+    assert household.score is None
+    approve_through_review(session, household, ctx=ctx, supervisor=supervisor)
+    assert household.status == "verified"
+    assert household.score is not None and 0 <= household.score <= 100 and household.score_band
+    history = session.scalars(select(HouseholdScore).where(HouseholdScore.household_id == household.id)).all()
+    assert [(h.model_id, h.score) for h in history] == [(household.score_model_id, household.score)]
