@@ -2,6 +2,7 @@
 from .area import Area
 from .audit import AuditEntry
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
+from .disaster import DisasterEvent, DisasterEventArea, ReliefCount, ReliefDelivery
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
@@ -19,6 +20,8 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintFiler",
     "ComplaintResolveTime",
+    "DisasterEvent",
+    "DisasterEventArea",
     "Household",
     "HouseholdCount",
     "HouseholdFlag",
@@ -30,6 +33,8 @@ __all__ = [
     "LoginThrottle",
     "OpenComplaintDeadline",
     "OtpChallenge",
+    "ReliefCount",
+    "ReliefDelivery",
     "SmsMessage",
     "User",
     "UserCount",

@@ -22,6 +22,10 @@ class Household(db.Model):
         Index("ix_households_district_status_list", "district_id", "status", "visit_requested", "updated_at", "id"),
         Index("ix_households_area_list", "area_id", "visit_requested", "updated_at", "id"),
         Index("ix_households_area_status_list", "area_id", "status", "visit_requested", "updated_at", "id"),
+        # The disaster ranking of a tehsil (services.disaster): every column the vulnerability index and the
+        # criteria read, so PostgreSQL ranks a tehsil from the index alone (an index-only scan).
+        Index("ix_households_area_vulnerability", "area_id", "score", "facts_disabled_count", "facts_elderly_count",
+              "facts_under5_count", "facts_head_sex", "facts_head_marital_status", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
