@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -54,7 +55,7 @@ class EventForm(CriteriaForm):
                           filters=[strip_filter], render_kw={"maxlength": 120, "dir": "rtl", "lang": "ur"})
     name_en = StringField(_l("Name in English"), [InputRequired(message=_l("Write the name.")), NAME_LENGTH],
                           filters=[strip_filter], render_kw={"maxlength": 120, "dir": "ltr", "lang": "en"})
-    kind = SelectField(_l("Kind"), choices=[(k, _l(v)) for k, v in EVENT_KINDS.items()],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, _l(v)) for k, v in EVENT_KINDS.items()],
                        validators=[InputRequired(message=_l("Choose the kind of disaster."))])
     # Area codes (districts and tehsils); the template draws them as a checkbox tree.
     areas = SelectMultipleField(_l("Affected districts and tehsils"), validate_choice=False,

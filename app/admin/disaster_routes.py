@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..auth.sessions import role_required
 from ..domain.disaster import CLOSED, EVENT_KINDS, OPEN
 from ..domain.roles import Role
+from ..database import READ_ENGINE
 from ..extensions import db
 from ..i18n import current_language, when
 from ..models import Area, DisasterEvent
@@ -84,11 +86,12 @@ def _criteria_form(event: DisasterEvent, source) -> CriteriaForm:
 def _event_page(event: DisasterEvent, criteria_form: CriteriaForm, cursor: str | None, *, relief_form=None,
                 status: int = 200, outcome=None):
     criteria = criteria_form.criteria() if not criteria_form.errors else service.ReliefCriteria()
+    scope = service.scope_of(db.session, event)
     try:
-        page = service.rank_page(db.session, event, criteria, cursor)
+        page = service.rank_page(db.session, scope, criteria, cursor)
     except BadCursor:
         abort(400)
-    counts = service.counts_by_area(db.session, event, criteria)
+    counts = service.counts_by_area(db.session, scope, criteria)
     lang = current_language()
     names = service.area_names(db.session, [c.area_id for c in counts] + [r.area_id for r in page.rows if r.area_id]
                                + service.event_area_ids(event), lang)
@@ -174,30 +177,41 @@ def disaster_csv(event_id: int):
     if not form.validate():
         abort(400)
     criteria = form.criteria()
-    session, ctx, actor_id = db.session, service_context(), current_user.id
-    codes = {a.id: (a.code, a.name_en) for a in session.scalars(select(Area).where(Area.level.in_(("district", "tehsil"))))}
-    service.audit_list_read(session, ctx, actor_id=actor_id, event=event, rows=[], how="csv")
-    session.commit()  # the audit entry stands even if the download is cut
+    scope = service.scope_of(db.session, event)
+    codes = {a.id: (a.code, a.name_en)
+             for a in db.session.scalars(select(Area).where(Area.level.in_(("district", "tehsil"))))}
+    service.audit_list_read(db.session, service_context(), actor_id=current_user.id, event=event, rows=[], how="csv")
+    engine = current_app.extensions.get(READ_ENGINE) or db.engine  # a replica's, with DATABASE_READ_URL
 
     def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for r in service.iter_ranked(session, event, criteria):
-            code, name = codes.get(r.area_id, ("", ""))
-            writer.writerow((r.rank, r.household_id, code, name, r.head_name or "", r.cnic_masked, r.village or "",
-                             r.member_count or 0, r.under5 or 0, r.elderly or 0, r.disabled or 0,
-                             "yes" if r.female_or_widowed_head else "no", "" if r.score is None else f"{r.score:.2f}",
-                             f"{r.vulnerability / 100:.2f}", r.served_at.isoformat() if r.served_at else ""))
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        # Its own session: the rows are written after the request's transaction (and its audit entry) ended.
+        session = Session(engine)
+        try:
+            yield from _csv_chunks(session, scope, criteria, codes)
+        finally:
+            session.close()
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="relief-event-{event.id}.csv"'
     return response
+
+
+def _csv_chunks(session, scope, criteria, codes):
+    """The CSV text, about 64 kB at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for r in service.iter_ranked(session, scope, criteria):
+        code, name = codes.get(r.area_id, ("", ""))
+        writer.writerow((r.rank, r.household_id, code, name, r.head_name or "", r.cnic_masked, r.village or "",
+                         r.member_count or 0, r.under5 or 0, r.elderly or 0, r.disabled or 0,
+                         "yes" if r.female_or_widowed_head else "no", "" if r.score is None else f"{r.score:.2f}",
+                         f"{r.vulnerability / 100:.2f}", r.served_at.isoformat() if r.served_at else ""))
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 PRINT_PAGE_SIZE = 200
@@ -213,7 +227,8 @@ def disaster_print(event_id: int):
         abort(400)
     criteria = form.criteria()
     try:
-        page = service.rank_page(db.session, event, criteria, request.args.get("cursor") or None,
+        page = service.rank_page(db.session, service.scope_of(db.session, event), criteria,
+                                 request.args.get("cursor") or None,
                                  limit=PRINT_PAGE_SIZE)
     except BadCursor:
         abort(400)

@@ -92,6 +92,18 @@ def event_area_ids(event: DisasterEvent) -> list[int]:
     return sorted(a.area_id for a in event.areas)
 
 
+@dataclass(frozen=True)
+class EventScope:
+    """What a list needs of its event, as plain values (an export streams after the request's session)."""
+
+    event_id: int
+    household_areas: tuple[int, ...]  # the chosen areas and every area below them
+
+
+def scope_of(session: Session, event: DisasterEvent) -> EventScope:
+    return EventScope(event.id, tuple(expand_areas(session, event_area_ids(event))))
+
+
 # --- ranking ------------------------------------------------------------------------------------------
 
 
@@ -164,13 +176,13 @@ class RankedPage:
     first_page: bool
 
 
-def rank_page(session: Session, event: DisasterEvent, criteria: ReliefCriteria, cursor: str | None = None, *,
+def rank_page(session: Session, scope: EventScope, criteria: ReliefCriteria, cursor: str | None = None, *,
               limit: int = PAGE_SIZE) -> RankedPage:
     """One page of the event's households, the most vulnerable first (BadCursor for a forged cursor)."""
     vulnerability = vulnerability_sql().label("vulnerability")
     order = (-vulnerability_sql()).label("order_key")
     query = (select(Household.id, vulnerability, order)
-             .where(Household.area_id.in_(expand_areas(session, event_area_ids(event))), *criteria_sql(criteria)))
+             .where(Household.area_id.in_(scope.household_areas), *criteria_sql(criteria)))
     start = 0
     if cursor:
         _direction, (last_order, last_id, start) = decode_cursor(cursor, RANK_CURSOR)
@@ -178,7 +190,7 @@ def rank_page(session: Session, event: DisasterEvent, criteria: ReliefCriteria, 
     ranked = session.execute(query.order_by(order, Household.id).limit(limit + 1)).all()
     more = len(ranked) > limit
     ranked = ranked[:limit]
-    details = _details(session, event.id, [r.id for r in ranked])
+    details = _details(session, scope.event_id, [r.id for r in ranked])
     rows = [_ranked_row(start + i + 1, r.id, r.vulnerability, details[r.id]) for i, r in enumerate(ranked)]
     next_cursor = (encode_cursor(AFTER, (-ranked[-1].vulnerability, ranked[-1].id, start + len(ranked)), RANK_CURSOR)
                    if more else None)
@@ -211,12 +223,12 @@ def _ranked_row(rank: int, household_id: int, vulnerability: int, d: dict) -> Ra
         served_at=d["delivered_at"], head_cnic=d["head_cnic"])
 
 
-def iter_ranked(session: Session, event: DisasterEvent, criteria: ReliefCriteria, *,
+def iter_ranked(session: Session, scope: EventScope, criteria: ReliefCriteria, *,
                 chunk: int = 1000) -> Iterator[RankedHousehold]:
     """Every household of the list in order, a chunk at a time (an export keeps its memory flat)."""
     cursor = None
     while True:
-        page = rank_page(session, event, criteria, cursor, limit=chunk)
+        page = rank_page(session, scope, criteria, cursor, limit=chunk)
         yield from page.rows
         if page.next_cursor is None:
             return
@@ -244,12 +256,13 @@ class AreaCounts:
         return self.affected - self.served
 
 
-def counts_by_area(session: Session, event: DisasterEvent, criteria: ReliefCriteria) -> list[AreaCounts]:
+def counts_by_area(session: Session, scope: EventScope, criteria: ReliefCriteria) -> list[AreaCounts]:
     """Per household area of the event: households on the list (affected), served, and left to serve."""
     h = Household
     query = (select(h.area_id, func.count(), func.count(ReliefDelivery.id))
-             .outerjoin(ReliefDelivery, and_(ReliefDelivery.household_id == h.id, ReliefDelivery.event_id == event.id))
-             .where(h.area_id.in_(expand_areas(session, event_area_ids(event))), *criteria_sql(criteria))
+             .outerjoin(ReliefDelivery, and_(ReliefDelivery.household_id == h.id,
+                                             ReliefDelivery.event_id == scope.event_id))
+             .where(h.area_id.in_(scope.household_areas), *criteria_sql(criteria))
              .group_by(h.area_id).order_by(h.area_id))
     return [AreaCounts(area_id, int(n), int(served)) for area_id, n, served in session.execute(query)]
 

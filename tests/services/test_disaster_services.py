@@ -26,7 +26,7 @@ def test_households_of_the_two_flooded_tehsils_are_ranked_most_vulnerable_first(
     not_scored = scored_household(session, score=None, status="submitted", under5=2)
     elsewhere = scored_household(session, score=1.0, area="TSL-MUL-01")
     event = flood(session, ctx, "TSL-LHR-01", "TSL-LHR-02")
-    page = disaster.rank_page(session, event, ReliefCriteria())
+    page = disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria())
     assert elsewhere.id not in _ids(page)
     assert _ids(page) == [poor_with_disabled.id, poor.id, widow.id, not_scored.id, better_off.id]
     assert [r.rank for r in page.rows] == [1, 2, 3, 4, 5]
@@ -41,7 +41,7 @@ def test_the_sql_ranking_agrees_with_the_rule_in_python(session, ctx):
     expected = sorted(made, key=lambda h: rank_key(h.id, vulnerability_hundredths(
         h.score, disabled=h.facts_disabled_count, elderly=h.facts_elderly_count, under5=h.facts_under5_count,
         head_sex=h.facts_head_sex, head_marital_status=h.facts_head_marital_status)))
-    page = disaster.rank_page(session, event, ReliefCriteria())
+    page = disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria())
     assert _ids(page) == [h.id for h in expected]
     assert [r.vulnerability for r in page.rows] == [vulnerability_hundredths(
         h.score, disabled=h.facts_disabled_count, elderly=h.facts_elderly_count, under5=h.facts_under5_count,
@@ -52,7 +52,7 @@ def test_a_whole_district_covers_its_tehsils_and_households_placed_only_in_the_d
     in_tehsil = scored_household(session, score=20.0, area="TSL-LHR-02")
     in_district_only = scored_household(session, score=25.0, area="DST-LHR", status="registered")
     event = flood(session, ctx, "DST-LHR")
-    assert set(_ids(disaster.rank_page(session, event, ReliefCriteria()))) == {in_tehsil.id, in_district_only.id}
+    assert set(_ids(disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria()))) == {in_tehsil.id, in_district_only.id}
 
 
 def test_criteria_narrow_the_list(session, ctx):
@@ -62,13 +62,13 @@ def test_criteria_narrow_the_list(session, ctx):
     scored_household(session, score=10.0)
     event = flood(session, ctx, "TSL-LHR-01")
     criteria = ReliefCriteria(verified_only=True, min_under5=1, score_below=50)
-    assert _ids(disaster.rank_page(session, event, criteria)) == [verified_child.id]
+    assert _ids(disaster.rank_page(session, disaster.scope_of(session, event), criteria)) == [verified_child.id]
     widow = scored_household(session, score=70.0, head_marital="widowed")
     disabled = scored_household(session, score=70.0, disabled=1)
     elder = scored_household(session, score=70.0, elderly=1)
-    assert _ids(disaster.rank_page(session, event, ReliefCriteria(female_or_widowed_head=True))) == [widow.id]
-    assert _ids(disaster.rank_page(session, event, ReliefCriteria(with_disability=True))) == [disabled.id]
-    assert _ids(disaster.rank_page(session, event, ReliefCriteria(with_elderly=True))) == [elder.id]
+    assert _ids(disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria(female_or_widowed_head=True))) == [widow.id]
+    assert _ids(disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria(with_disability=True))) == [disabled.id]
+    assert _ids(disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria(with_elderly=True))) == [elder.id]
 
 
 def test_pages_follow_one_another_without_gaps_or_repeats(session, ctx):
@@ -76,7 +76,7 @@ def test_pages_follow_one_another_without_gaps_or_repeats(session, ctx):
     event = flood(session, ctx, "TSL-LHR-01")
     seen, cursor, ranks = [], None, []
     while True:
-        page = disaster.rank_page(session, event, ReliefCriteria(), cursor, limit=3)
+        page = disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria(), cursor, limit=3)
         seen += _ids(page)
         ranks += [r.rank for r in page.rows]
         if not page.next_cursor:
@@ -84,9 +84,9 @@ def test_pages_follow_one_another_without_gaps_or_repeats(session, ctx):
         cursor = page.next_cursor
     assert sorted(seen) == sorted(h.id for h in made) and len(seen) == 7
     assert ranks == list(range(1, 8))
-    assert [r.household_id for r in disaster.iter_ranked(session, event, ReliefCriteria(), chunk=2)] == seen
+    assert [r.household_id for r in disaster.iter_ranked(session, disaster.scope_of(session, event), ReliefCriteria(), chunk=2)] == seen
     with pytest.raises(BadCursor):
-        disaster.rank_page(session, event, ReliefCriteria(), "not-a-cursor")
+        disaster.rank_page(session, disaster.scope_of(session, event), ReliefCriteria(), "not-a-cursor")
 
 
 def test_relief_is_recorded_once_and_a_second_recording_is_told_when_it_was_served(session, ctx, clock):
@@ -123,14 +123,14 @@ def test_counts_served_and_left_per_area_and_the_summary_deltas(session, ctx):
     disaster.record_relief(session, ctx, event, [first[0].id, first[1].id, second[0].id], actor_id=None, items="Food")
     disaster.record_relief(session, ctx, other, [first[0].id], actor_id=None, items="Food")
     t1, t2 = find_area(session, "TSL-LHR-01").id, find_area(session, "TSL-LHR-02").id
-    counts = {c.area_id: (c.affected, c.served, c.left) for c in disaster.counts_by_area(session, event, ReliefCriteria())}
+    counts = {c.area_id: (c.affected, c.served, c.left) for c in disaster.counts_by_area(session, disaster.scope_of(session, event), ReliefCriteria())}
     assert counts == {t1: (3, 2, 1), t2: (2, 1, 1)}
     assert disaster.served_by_area(session, event.id) == {t1: 2, t2: 1}
     assert disaster.served_by_area(session, other.id) == {t1: 1}
     before = {(r.event_id, r.area_key): r.served for r in session.scalars(select(ReliefCount))}
     disaster.rebuild_relief_counts(session)
     assert {(r.event_id, r.area_key): r.served for r in session.scalars(select(ReliefCount))} == before
-    narrowed = disaster.counts_by_area(session, event, ReliefCriteria(score_below=11))
+    narrowed = disaster.counts_by_area(session, disaster.scope_of(session, event), ReliefCriteria(score_below=11))
     assert [(c.area_id, c.affected, c.served) for c in narrowed] == [(t1, 1, 1)]
 
 
