@@ -153,3 +153,22 @@ def test_the_csv_export_streams_the_whole_ranked_list(client, login_as, two_tehs
     assert rows[0]["head_name"] == "Zainab Bibi" and rows[0]["head_cnic_masked"].startswith("35202-*****")
     assert rows[0]["area_code"] == "TSL-LHR-01" and rows[0]["female_or_widowed_head"] == "yes"
     assert db.scalars(select(AuditEntry).where(AuditEntry.action == "disaster.list", AuditEntry.outcome == "csv")).all()
+
+
+def test_every_disaster_page_and_the_dashboard_read_in_urdu_only(app, client, login_as, two_tehsils):
+    from tests.views.test_every_page_in_urdu import english_words
+
+    event_id, ids = two_tehsils
+    login_as("admin")
+    client.get(f"/admin/disaster/{event_id}")
+    client.post(f"/admin/disaster/{event_id}/relief", data={"household_id": str(ids[0]), "items": "آٹا"})
+    problems = {}
+    for path in ("/admin/", "/admin/disaster", f"/admin/disaster/{event_id}", f"/admin/disaster/{event_id}/print"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        words = [w for w in english_words(page_text(response)) if w not in {"Zainab", "Bibi", "Akram", "Ali", "Tariq",
+                                                                          "Mehmood", "Chak", "Near", "the", "canal",
+                                                                          "bridge", "CSV"}]
+        if words:
+            problems[path] = words
+    assert problems == {}
