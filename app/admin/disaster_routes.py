@@ -164,6 +164,15 @@ def disaster_state(event_id: int):
     return htmx_redirect(target) if wants_fragment() else redirect(target)
 
 
+def _event_and_criteria(event_id: int):
+    """The event and the criteria in the address (a link from the event page); 400 for criteria it never sends."""
+    event = _event(event_id)
+    form = _criteria_form(event, request.args)
+    if not form.validate():
+        abort(400)
+    return event, form.criteria()
+
+
 CSV_COLUMNS = ("rank", "household_id", "area_code", "area", "head_name", "head_cnic_masked", "village", "members",
                "under5", "elderly", "disabled", "female_or_widowed_head", "score", "vulnerability", "served_at")
 
@@ -172,15 +181,12 @@ CSV_COLUMNS = ("rank", "household_id", "area_code", "area", "head_name", "head_c
 @role_required(Role.ADMIN)
 def disaster_csv(event_id: int):
     """The whole ranked list, streamed a thousand rows at a time (memory stays flat at any size)."""
-    event = _event(event_id)
-    form = _criteria_form(event, request.args)
-    if not form.validate():
-        abort(400)
-    criteria = form.criteria()
+    event, criteria = _event_and_criteria(event_id)
     scope = service.scope_of(db.session, event)
     codes = {a.id: (a.code, a.name_en)
              for a in db.session.scalars(select(Area).where(Area.level.in_(("district", "tehsil"))))}
-    service.audit_list_read(db.session, service_context(), actor_id=current_user.id, event=event, rows=[], how="csv")
+    service.audit_list_read(db.session, service_context(), actor_id=current_user.id, event=event, rows=[], how="csv",
+                            criteria=criteria)
     engine = current_app.extensions.get(READ_ENGINE) or db.engine  # a replica's, with DATABASE_READ_URL
 
     def rows():
@@ -221,15 +227,10 @@ PRINT_PAGE_SIZE = 200
 @role_required(Role.ADMIN)
 def disaster_print(event_id: int):
     """The distribution list to print and sign: always in Urdu, right to left, A4, one block of 200 rows."""
-    event = _event(event_id)
-    form = _criteria_form(event, request.args)
-    if not form.validate():
-        abort(400)
-    criteria = form.criteria()
+    event, criteria = _event_and_criteria(event_id)
     try:
         page = service.rank_page(db.session, service.scope_of(db.session, event), criteria,
-                                 request.args.get("cursor") or None,
-                                 limit=PRINT_PAGE_SIZE)
+                                 request.args.get("cursor") or None, limit=PRINT_PAGE_SIZE)
     except BadCursor:
         abort(400)
     service.audit_list_read(db.session, service_context(), actor_id=current_user.id, event=event, rows=page.rows,

@@ -236,10 +236,13 @@ def iter_ranked(session: Session, scope: EventScope, criteria: ReliefCriteria, *
 
 
 def audit_list_read(session: Session, ctx: ServiceContext, *, actor_id: int | None, event: DisasterEvent,
-                    rows: list[RankedHousehold], how: str) -> None:
-    """A relief list shows heads' names and masked CNICs: one audit entry per read, naming the households."""
-    audit.record(session, ctx, "disaster.list", actor_id=actor_id, outcome=how,
-                 detail={"event": event.id, "households": [r.household_id for r in rows]})
+                    rows: list[RankedHousehold], how: str, criteria: ReliefCriteria | None = None) -> None:
+    """A relief list shows heads' names and masked CNICs: one audit entry per read, naming the households
+    shown (a page, a printed sheet), or, for a whole export, the criteria that chose them."""
+    detail = {"event": event.id, "households": [r.household_id for r in rows]}
+    if criteria is not None:
+        detail["criteria"] = criteria.as_dict()
+    audit.record(session, ctx, "disaster.list", actor_id=actor_id, outcome=how, detail=detail)
 
 
 # --- counts -------------------------------------------------------------------------------------------

@@ -172,3 +172,15 @@ def test_every_disaster_page_and_the_dashboard_read_in_urdu_only(app, client, lo
         if words:
             problems[path] = words
     assert problems == {}
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-1", "1e400", "abc"])
+def test_a_score_limit_that_is_not_a_number_from_0_to_100_is_refused_with_a_message(client, login_as, two_tehsils,
+                                                                                    value):
+    event_id, _ = two_tehsils
+    login_as("admin")
+    _english(client)
+    response = client.get(f"/admin/disaster/{event_id}", query_string={"apply": "1", "score_below": value})
+    assert response.status_code == 422
+    assert client.get(f"/admin/disaster/{event_id}/list.csv", query_string={"score_below": value}).status_code == 400
+    assert client.get(f"/admin/disaster/{event_id}/print", query_string={"score_below": value}).status_code == 400
