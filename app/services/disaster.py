@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from ..domain import disaster as rules
 from ..domain.cnic import mask_cnic
 from ..domain.disaster import ReliefCriteria
-from ..models import Area, DisasterEvent, DisasterEventArea, Household, HouseholdMember, ReliefCount, ReliefDelivery
+from ..models import (Area, DisasterEvent, DisasterEventArea, Household, HouseholdCount, HouseholdMember, ReliefCount,
+                      ReliefDelivery)
 from ..models.summary import NONE_KEY
 from . import audit
 from .area_tree import area_tree
@@ -260,7 +261,11 @@ class AreaCounts:
 
 
 def counts_by_area(session: Session, scope: EventScope, criteria: ReliefCriteria) -> list[AreaCounts]:
-    """Per household area of the event: households on the list (affected), served, and left to serve."""
+    """Per household area of the event: households on the list (affected), served, and left to serve. With no
+    criteria every household of the areas is on the list, so the summary tables answer (household_counts,
+    relief_counts); criteria need the households themselves (one index range per area)."""
+    if not criteria.as_dict():
+        return _counts_from_summaries(session, scope)
     h = Household
     query = (select(h.area_id, func.count(), func.count(ReliefDelivery.id))
              .outerjoin(ReliefDelivery, and_(ReliefDelivery.household_id == h.id,
@@ -268,6 +273,14 @@ def counts_by_area(session: Session, scope: EventScope, criteria: ReliefCriteria
              .where(h.area_id.in_(scope.household_areas), *criteria_sql(criteria))
              .group_by(h.area_id).order_by(h.area_id))
     return [AreaCounts(area_id, int(n), int(served)) for area_id, n, served in session.execute(query)]
+
+
+def _counts_from_summaries(session: Session, scope: EventScope) -> list[AreaCounts]:
+    affected = dict(session.execute(
+        select(HouseholdCount.area_key, func.sum(HouseholdCount.households))
+        .where(HouseholdCount.area_key.in_(scope.household_areas)).group_by(HouseholdCount.area_key)).tuples().all())
+    served = served_by_area(session, scope.event_id)
+    return [AreaCounts(area_id, int(n), served.get(area_id, 0)) for area_id, n in sorted(affected.items()) if n]
 
 
 # --- relief -------------------------------------------------------------------------------------------

@@ -130,6 +130,10 @@ def test_counts_served_and_left_per_area_and_the_summary_deltas(session, ctx):
     before = {(r.event_id, r.area_key): r.served for r in session.scalars(select(ReliefCount))}
     disaster.rebuild_relief_counts(session)
     assert {(r.event_id, r.area_key): r.served for r in session.scalars(select(ReliefCount))} == before
+    criteria = ReliefCriteria(score_below=99)  # the same counts read from the households themselves
+    counted = {c.area_id: (c.affected, c.served, c.left) for c in disaster.counts_by_area(
+        session, disaster.scope_of(session, event), criteria)}
+    assert counted == counts
     narrowed = disaster.counts_by_area(session, disaster.scope_of(session, event), ReliefCriteria(score_below=11))
     assert [(c.area_id, c.affected, c.served) for c in narrowed] == [(t1, 1, 1)]
 
