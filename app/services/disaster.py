@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, cast, delete, func, insert, literal, or_, select, tuple_
+from sqlalchemy import and_, case, cast, delete, func, insert, literal, or_, select, text, tuple_
 from sqlalchemy import Integer as SqlInteger
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -358,7 +358,10 @@ def area_names(session: Session, area_ids: Iterable[int], locale: str) -> dict[i
 
 
 def rebuild_relief_counts(session: Session) -> None:
-    """Count relief_counts again from relief_deliveries (a repair, as `flask summaries rebuild` is)."""
+    """Count relief_counts again from relief_deliveries (part of the repair `flask summaries rebuild`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # As rebuild_summaries does: a recording waits until the recount commits, then adds its own on top.
+        session.execute(text("LOCK TABLE relief_counts IN EXCLUSIVE MODE"))
     session.execute(delete(ReliefCount))
     session.execute(insert(ReliefCount).from_select(
         ["event_id", "area_key", "served"],

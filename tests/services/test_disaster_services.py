@@ -146,3 +146,18 @@ def test_an_event_needs_districts_or_tehsils_and_a_known_kind(session, ctx):
     with pytest.raises(disaster.DisasterError):
         disaster.create_event(session, ctx, actor_id=None, name_en="x", name_ur="x", kind="meteor",
                               area_ids=[find_area(session, "TSL-LHR-01").id], criteria=ReliefCriteria())
+
+
+def test_flask_summaries_rebuild_recounts_the_relief_served_too(app, session, ctx):
+    from sqlalchemy import update
+
+    household = scored_household(session, score=12.0)
+    event = flood(session, ctx, "TSL-LHR-01")
+    disaster.record_relief(session, ctx, event, [household.id], actor_id=None, items="Ration")
+    session.commit()
+    session.execute(update(ReliefCount).values(served=99))  # a count gone wrong
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["summaries", "rebuild"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert disaster.served_by_area(session, event.id) == {household.area_id: 1}
