@@ -246,10 +246,12 @@ def init_cli(app: Flask) -> None:
     def summaries_rebuild() -> None:
         """Count households, users and complaints again from the tables, set-based (after a bulk load, or to
         repair counts that a bulk statement bypassed)."""
+        from .services.disaster import rebuild_relief_counts
         from .services.summaries import rebuild_summaries
 
         with unit_of_work(db.session) as session:
             rebuild_summaries(session)
+            rebuild_relief_counts(session)
         click.echo("summaries rebuilt")
 
     @app.cli.group()

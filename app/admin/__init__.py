@@ -6,3 +6,4 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 from . import routes  # noqa: E402,F401
 from . import programme_routes  # noqa: E402,F401
 from . import model_routes  # noqa: E402,F401  (/admin/models)
+from . import disaster_routes  # noqa: E402,F401  (/admin/disaster)

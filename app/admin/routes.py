@@ -52,6 +52,11 @@ AUDIT_ACTIONS = {
     "programme.activate": _l("Programme rule activated"),
     "programme.export": _l("Eligible list exported"),
     "programme.download": _l("Eligible list spreadsheet downloaded"),
+    "disaster.create": _l("Disaster event recorded"),
+    "disaster.open": _l("Disaster event opened again"),
+    "disaster.closed": _l("Disaster event closed"),
+    "disaster.list": _l("Relief list read"),
+    "relief.record": _l("Relief delivered"),
 }
 
 AUDIT_OUTCOMES = {
@@ -80,6 +85,9 @@ AUDIT_OUTCOMES = {
     "too_many_open": _l("refused: too many open complaints"),
     "added": _l("added"),
     "edited": _l("edited"),
+    "page": _l("on screen"),
+    "csv": _l("downloaded"),
+    "print": _l("printed"),
 }
 
 
@@ -116,7 +124,26 @@ def home():
         page=page,
         action_labels=AUDIT_ACTIONS,
         outcome_label=outcome_label,
+        **(planner_dashboard(reads) if whole else {}),
     )
+
+
+def planner_dashboard(reads) -> dict:
+    """The planners' figures, from summary tables only (services.dashboard)."""
+    from ..complaint_texts import complaint_state
+    from ..i18n import current_language
+    from ..services import dashboard
+
+    lang = current_language()
+    coverage = dashboard.coverage_by_district(reads, lang, unplaced_name=str(_l("No district yet")))
+    relief = dashboard.relief_served(reads, lang)
+    return {
+        "coverage_rows": [(row.name, [row.registered, row.surveyed, row.verified]) for row in coverage],
+        "complaint_state_rows": [(complaint_state(state), n)
+                                 for state, n in dashboard.complaints_by_state(reads).items()],
+        "relief": relief,
+        "relief_rows": [(event.name, event.served) for event in relief],
+    }
 
 
 JOB_STATES = {"queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}

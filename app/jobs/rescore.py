@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from .registry import job_kind
-from .runner import JobRun
+from .runner import JobRun, enqueue_once
 
 BATCH = 20_000
 
@@ -40,4 +40,6 @@ def rescore(session: Session, params: dict, run: JobRun) -> dict:
         checkpoint = {**checkpoint, "next": end, "done": checkpoint["done"] + scored}
         run.save(checkpoint, done=checkpoint["done"])
     scoring.rebuild_score_counts(session)  # commits with the job's `done`
+    # Eligibility follows the new scores: the dashboard's programme counts are counted again after this commit.
+    enqueue_once(session, "programmes.refresh_counts")
     return {"scored": checkpoint["done"]}

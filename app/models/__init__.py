@@ -3,6 +3,7 @@ from .area import Area
 from .audit import AuditEntry
 from .back_check import BackCheck, BackCheckAnswer, EnumeratorFigures
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
+from .disaster import DisasterEvent, DisasterEventArea, ReliefCount, ReliefDelivery
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
@@ -25,6 +26,8 @@ __all__ = [
     "ComplaintFiler",
     "ComplaintResolveTime",
     "EnumeratorFigures",
+    "DisasterEvent",
+    "DisasterEventArea",
     "Household",
     "HouseholdCount",
     "HouseholdFlag",
@@ -43,6 +46,8 @@ __all__ = [
     "ProgrammeRule",
     "ScoreCount",
     "ScoringModel",
+    "ReliefCount",
+    "ReliefDelivery",
     "SmsMessage",
     "User",
     "UserCount",

@@ -29,6 +29,10 @@ class Household(db.Model):
         Index("ix_households_enumerator_review", "enumerator_id", "status", "submitted_at", "id"),
         Index("ix_households_flagged_review", "district_id", "status", "submitted_at", "id",
               postgresql_where=text("flag_count > 0"), sqlite_where=text("flag_count > 0")),
+        # The disaster ranking of a tehsil (services.disaster): every column the vulnerability index and the
+        # criteria read, so PostgreSQL ranks a tehsil from the index alone (an index-only scan).
+        Index("ix_households_area_vulnerability", "area_id", "score", "facts_disabled_count", "facts_elderly_count",
+              "facts_under5_count", "facts_head_sex", "facts_head_marital_status", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

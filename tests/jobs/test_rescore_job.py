@@ -40,10 +40,13 @@ def test_the_rescore_command_runs_a_job_in_batches_with_progress(app, db):
     result = runner.invoke(args=["score", "rescore", "--model", "rooms-count-more", "--batch-size", "100"])
     assert result.exit_code == 0, result.output
     assert "households scored: 7" in result.output
-    job = db.scalars(select(BackgroundJob)).one()
+    job = db.scalars(select(BackgroundJob).where(BackgroundJob.kind == "scoring.rescore")).one()
     assert (job.kind, job.state, job.progress_done, job.progress_total, job.result) == (
         "scoring.rescore", "done", 7, 7, {"scored": 7})
     assert job.checkpoint["done"] == 7
+    # The dashboard's programme counts follow the new scores: counted again by a job of their own.
+    follow_up = db.scalars(select(BackgroundJob).where(BackgroundJob.kind == "programmes.refresh_counts")).one()
+    assert follow_up.state == "done"
     rows = db.scalars(select(HouseholdScore)).all()
     assert {(r.model_id, r.reason) for r in rows} == {(new.id, "rescore")} and len(rows) == 7
     listed = runner.invoke(args=["score", "list"])

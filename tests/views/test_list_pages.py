@@ -153,7 +153,8 @@ def test_the_administrator_pages_through_the_audit_log_newest_first(client, logi
     db.commit()
     login_as("admin")
     pages = _walk(client, "/admin/")
-    rows = [len(re.findall(r"<tr><td>", html)) for html in pages]
+    # The audit entries' rows only (the dashboard's charts above have tables of their own).
+    rows = [len(re.findall(r"<tr><td>", html[html.index('<div id="audit">'):])) for html in pages]
     total = db.scalar(select(__import__("sqlalchemy").func.count()).select_from(AuditEntry))
     assert sum(rows) == total and len(pages) == 3 and rows[0] == 20
     fragment = page_text(client.get(_links(pages[0], "next"), headers={"HX-Request": "true"}))

@@ -138,7 +138,7 @@ def test_a_planner_copies_a_version_changes_a_weight_activates_it_and_rescores(a
     assert db.scalar(select(AuditEntry.actor_id).where(AuditEntry.action == "scoring.model_activate",
                                                     AuditEntry.outcome == "2027-rooms")) == admin.id
     assert client.post(f"/admin/models/{new.id}/rescore").status_code == 302
-    job = db.scalars(select(BackgroundJob)).one()
+    job = db.scalars(select(BackgroundJob).where(BackgroundJob.kind == "scoring.rescore")).one()
     assert (job.kind, job.state, job.result) == ("scoring.rescore", "done", {"scored": 3})
     listing = page_text(client.get("/admin/models"))
     assert '<progress id="rescore-progress-' in listing and "2027-rooms" in listing
