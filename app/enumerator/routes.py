@@ -54,8 +54,13 @@ def home():
                      detail={"households": [h.id for h in page.rows]})
     # The tabs' counts are outside the list block: not needed when htmx swaps only the list.
     counts = {} if wants_fragment() else households_by_status(db.session, current_user.area)
+    # Scheduled households first: their own short list above the whole one on the first page of "All" (each
+    # list is one index range; a status-first order over the whole area would not be).
+    scheduled = []
+    if not (wants_fragment() or state or prefix or cursor) and counts.get(HouseholdStatus.SCHEDULED):
+        scheduled = area_households(db.session, current_user, status=HouseholdStatus.SCHEDULED, limit=10).rows
     context = {"area": current_user.area, "counts": counts, "households": page.rows, "page": page, "state": state,
-               "query": query, "tabs": TABS, "form": StartHouseholdForm()}
+               "query": query, "tabs": TABS, "form": StartHouseholdForm(), "scheduled": scheduled}
     return render_page("enumerator/home.html", "household_list", **context)
 
 

@@ -98,3 +98,4 @@ def count_items(session: Session, params: dict, run: JobRun) -> dict:
         done = upto
         run.save(done, done=done, total=items)
     return {"items": items}
+from . import schedule_kinds  # noqa: E402,F401  (survey schedules)

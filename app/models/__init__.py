@@ -6,11 +6,13 @@ from .household import Household, HouseholdMember, HouseholdRevision, HouseholdS
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
 from .quality import HouseholdFlag
+from .schedule import Announcement, SurveySchedule
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
-from .user import LoginSession, LoginThrottle, User
+from .user import LoginSession, LoginThrottle, User, UserArea
 
 __all__ = [
+    "Announcement",
     "Area",
     "AuditEntry",
     "BackgroundJob",
@@ -31,6 +33,8 @@ __all__ = [
     "OpenComplaintDeadline",
     "OtpChallenge",
     "SmsMessage",
+    "SurveySchedule",
     "User",
+    "UserArea",
     "UserCount",
 ]
