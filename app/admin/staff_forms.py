@@ -60,36 +60,30 @@ class ActionForm(FlaskForm):
     """Deactivate or reactivate: only the CSRF token."""
 
 
+def _in_language(field_class, label, required_message, lang: str, max_length: int, **render):
+    """A text written once in Urdu and once in English: each its own field, typed in its own direction."""
+    return field_class(label, filters=[strip_filter],
+                       validators=[DataRequired(message=required_message),
+                                   Length(max=max_length, message=_l("At most %(n)s characters.", n=max_length))],
+                       render_kw={"dir": "rtl" if lang == "ur" else "ltr", "lang": lang, "maxlength": max_length,
+                                  **render})
+
+
 class ScheduleForm(FlaskForm):
     area = SelectField(_l("District or tehsil"), validate_choice=False)
     starts_on = DayField(_l("First day of the survey"), validators=[InputRequired(message=_l("Enter a date."))])
     ends_on = DayField(_l("Last day of the survey"), validators=[InputRequired(message=_l("Enter a date."))])
-    message_ur = TextAreaField(_l("Message to citizens in Urdu"), filters=[strip_filter],
-                               validators=[DataRequired(message=_l("Write the message in Urdu.")),
-                                           Length(max=MAX_MESSAGE, message=_l("At most %(n)s characters.", n=MAX_MESSAGE))],
-                               render_kw={"dir": "rtl", "lang": "ur", "rows": 3, "maxlength": MAX_MESSAGE})
-    message_en = TextAreaField(_l("Message to citizens in English"), filters=[strip_filter],
-                               validators=[DataRequired(message=_l("Write the message in English.")),
-                                           Length(max=MAX_MESSAGE, message=_l("At most %(n)s characters.", n=MAX_MESSAGE))],
-                               render_kw={"dir": "ltr", "lang": "en", "rows": 3, "maxlength": MAX_MESSAGE})
+    message_ur = _in_language(TextAreaField, _l("Message to citizens in Urdu"), _l("Write the message in Urdu."), "ur",
+                              MAX_MESSAGE, rows=3)
+    message_en = _in_language(TextAreaField, _l("Message to citizens in English"), _l("Write the message in English."),
+                              "en", MAX_MESSAGE, rows=3)
 
 
 class AnnouncementForm(FlaskForm):
-    title_ur = StringField(_l("Title in Urdu"), filters=[strip_filter],
-                           validators=[DataRequired(message=_l("Write the title in Urdu.")),
-                                       Length(max=120, message=_l("At most %(n)s characters.", n=120))],
-                           render_kw={"dir": "rtl", "lang": "ur", "maxlength": 120})
-    title_en = StringField(_l("Title in English"), filters=[strip_filter],
-                           validators=[DataRequired(message=_l("Write the title in English.")),
-                                       Length(max=120, message=_l("At most %(n)s characters.", n=120))],
-                           render_kw={"dir": "ltr", "lang": "en", "maxlength": 120})
-    body_ur = TextAreaField(_l("Text in Urdu"), filters=[strip_filter],
-                            validators=[DataRequired(message=_l("Write the text in Urdu.")),
-                                        Length(max=MAX_MESSAGE, message=_l("At most %(n)s characters.", n=MAX_MESSAGE))],
-                            render_kw={"dir": "rtl", "lang": "ur", "rows": 3, "maxlength": MAX_MESSAGE})
-    body_en = TextAreaField(_l("Text in English"), filters=[strip_filter],
-                            validators=[DataRequired(message=_l("Write the text in English.")),
-                                        Length(max=MAX_MESSAGE, message=_l("At most %(n)s characters.", n=MAX_MESSAGE))],
-                            render_kw={"dir": "ltr", "lang": "en", "rows": 3, "maxlength": MAX_MESSAGE})
+    title_ur = _in_language(StringField, _l("Title in Urdu"), _l("Write the title in Urdu."), "ur", 120)
+    title_en = _in_language(StringField, _l("Title in English"), _l("Write the title in English."), "en", 120)
+    body_ur = _in_language(TextAreaField, _l("Text in Urdu"), _l("Write the text in Urdu."), "ur", MAX_MESSAGE, rows=3)
+    body_en = _in_language(TextAreaField, _l("Text in English"), _l("Write the text in English."), "en", MAX_MESSAGE,
+                           rows=3)
     starts_on = DayField(_l("Show from"), validators=[InputRequired(message=_l("Enter a date."))])
     ends_on = DayField(_l("Show until"), validators=[InputRequired(message=_l("Enter a date."))])

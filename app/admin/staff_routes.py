@@ -1,8 +1,6 @@
 """/admin/staff: staff accounts listed, created, edited, deactivated and given one-time passwords."""
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,10 +9,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.sessions import role_required
-from ..domain.numerals import to_latin_digits
+from ..domain.cnic import typed_prefix
 from ..domain.roles import Role
 from ..extensions import db
-from ..forms_common import record_number
 from ..i18n import current_language
 from ..models import Area, User
 from ..rendering import htmx_redirect, render_page, wants_fragment
@@ -45,15 +42,6 @@ def _area_choices(blank: str | None = None) -> list[SelectChoice]:
     options = [SelectChoice(a.code, a.name(lang), optgroup=str(LEVEL_LABELS[a.level]))
                for a in sorted(areas, key=lambda a: (order[a.level], a.name_en))]
     return ([SelectChoice("", blank)] if blank else []) + options
-
-
-def _cnic_prefix(text: str) -> str:
-    digits = re.sub(r"\D", "", to_latin_digits(text or ""))[:13]
-    if len(digits) > 12:
-        return f"{digits[:5]}-{digits[5:12]}-{digits[12:]}"
-    if len(digits) > 5:
-        return f"{digits[:5]}-{digits[5:]}"
-    return digits
 
 
 def _go(target: str):
@@ -89,7 +77,7 @@ def staff():
     area_code = (args.get("area") or "")[:20]
     area = db.session.scalars(select(Area).where(Area.code == area_code)).first() if area_code else None
     query = (request.form.get("q") or "")[:20] if request.method == "POST" else ""
-    prefix = _cnic_prefix(query)
+    prefix = typed_prefix(query)
     page = staff_page(db.session, role=role, area_id=area.id if area else None, cnic_prefix=prefix or None,
                       cursor=args.get("cursor") or None)
     areas = {a.id: a for a in db.session.scalars(select(Area).where(

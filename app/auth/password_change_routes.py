@@ -3,38 +3,21 @@ from __future__ import annotations
 
 from flask import flash, redirect, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, ValidationError
 
-from ..domain.passwords import MAX_LENGTH
 from ..extensions import db
 from ..rendering import htmx_redirect, render_page, wants_fragment
 from ..services.users import choose_new_password
 from ..unit_of_work import service_context
 from . import bp
-from .forms import _password_problem_message
+from .forms import ResetPasswordForm
 from .routes import home_for
 
 
-class ChangePasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(message=_l("Choose a password."))],
-                             render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH})
-    confirm_password = PasswordField(_l("Confirm password"),
-                                     validators=[DataRequired(message=_l("Type the password again."))],
-                                     render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH})
-    personal: tuple[str, ...] = ()
+class ChangePasswordForm(ResetPasswordForm):
+    """The reset form's new password and its rules, without a code: the one-time password just signed in."""
 
-    def validate_password(self, field) -> None:
-        message = _password_problem_message(field.data, self.personal)
-        if message:
-            raise ValidationError(message)
-
-    def validate_confirm_password(self, field) -> None:
-        if field.data != self.password.data:
-            raise ValidationError(_l("The two passwords do not match."))
+    code = None
 
 
 @bp.route("/password/change", methods=["GET", "POST"])

@@ -145,9 +145,7 @@ def staff_page(session: Session, *, role: str | None = None, area_id: int | None
     order = STAFF_ORDER
     if cnic_prefix:
         low, high = prefix_range(cnic_prefix)
-        query = query.where(User.cnic >= low)
-        if high is not None:
-            query = query.where(User.cnic < high)
+        query = query.where(User.cnic >= low, *([User.cnic < high] if high is not None else []))
         order = STAFF_SEARCH_ORDER
     return paginate(session, query, order, cursor, limit=limit)
 

@@ -168,3 +168,27 @@ def test_announcements_show_between_their_dates(session, ctx, admin):
     assert [a["title"]["en"] for a in current_announcements(session, TODAY)] == ["Title"]
     assert [a["title"]["ur"] for a in current_announcements(session, TODAY + timedelta(days=5))] == ["بعد"]
     assert current_announcements(session, date(2030, 1, 1)) == []
+
+
+def test_clean_up_never_drops_a_waiting_schedule_notice_but_blanks_a_sent_one_time_password(session, ctx, clock, admin):
+    from app.services.housekeeping import forget_codes
+    from app.services.users import reset_staff_password
+
+    make_user(session, area="Lahore", mobile="03001111111")
+    helpdesk = make_user(session, role=Role.HELPDESK, mobile="03002222222")
+    session.commit()
+    create_schedule(session, ctx, admin, _plan())
+    reset_staff_password(session, ctx, admin, helpdesk, by_sms=True)
+    session.commit()
+    # The password went out; the district's notice still waits behind a long queue.
+    session.execute(SmsMessage.__table__.update().values(status="sent").where(SmsMessage.purpose == "staff_password"))
+    session.execute(SmsMessage.__table__.update().values(status="queued").where(SmsMessage.purpose == "survey_schedule"))
+    session.commit()
+
+    clock.advance(hours=2)  # a big district's queue may take longer than a code lives
+    forget_codes(session, now=clock(), code_ttl_seconds=ctx.settings["OTP_TTL_SECONDS"])
+    session.commit()
+    notice = session.scalars(select(SmsMessage).where(SmsMessage.purpose == "survey_schedule")).one()
+    assert notice.status == "queued" and "PSER" in notice.body
+    password = session.scalars(select(SmsMessage).where(SmsMessage.purpose == "staff_password")).one()
+    assert password.body == ""

@@ -168,3 +168,22 @@ def test_the_staff_list_filters_and_searches_by_cnic_without_putting_it_in_the_u
     assert found.status_code == 200 and 'id="staff-list"' in page_text(found) and "<html" not in page_text(found)
     assert "Multan Supervisor" in page_text(found) and "Lahore Enumerator" not in page_text(found)
     assert client.get("/admin/staff?cursor=forged").status_code == 400
+
+
+def test_the_staff_schedule_and_password_pages_are_urdu_only(app, client, login_as, make_user):
+    from tests.views.test_every_page_in_urdu import english_words
+
+    staff = make_user("supervisor", area="Lahore")
+    login_as("admin")
+    for path in ("/admin/staff", "/admin/staff/new", f"/admin/staff/{staff.id}", "/admin/schedules"):
+        response = client.get(path)
+        assert response.status_code == 200 and english_words(page_text(response)) == [], path
+    client.post("/admin/schedules", data={"area": "DST-LHR", "starts_on": "2000-01-02", "ends_on": "2000-01-01",
+                                          "message_ur": "پیغام", "message_en": "Message"})
+    refused = client.post("/admin/schedules", data={"area": "DST-LHR"})
+    assert refused.status_code == 422 and english_words(page_text(refused)) == []
+    shown = client.post(f"/admin/staff/{staff.id}/password", data={"delivery": "show"})
+    password = _one_time(shown)
+    browser = _sign_in(app, staff.cnic, password)
+    change = browser.get("/password/change")
+    assert change.status_code == 200 and english_words(page_text(change)) == []
