@@ -19,6 +19,7 @@ from ..services.users import (STAFF_AREA_LEVELS, StaffChange, UserInputError, cr
                               reset_staff_password, set_active, staff_area_ids, staff_page, update_staff)
 from ..unit_of_work import service_context
 from . import bp
+from .routes import AUDIT_ACTIONS, AUDIT_OUTCOMES
 from .staff_forms import ROLE_LABELS, ActionForm, PasswordResetForm, StaffEditForm, StaffForm
 
 # What each refused change tells the administrator.
@@ -32,6 +33,18 @@ RULE_MESSAGES = {
     "not_staff": _l("This is not a staff account."),
     "no_mobile": _l("This account has no mobile number: show the one-time password instead."),
 }
+# How the audit log's pages name what these pages record (added to the admin's tables of actions and outcomes).
+AUDIT_ACTIONS.update({
+    "user.update": _l("Staff account changed"),
+    "user.deactivate": _l("Staff account deactivated"),
+    "user.activate": _l("Staff account reactivated"),
+    "user.password_reset": _l("One-time password given"),
+    "password.change": _l("Own password chosen"),
+    "schedule.create": _l("Survey scheduled"),
+    "announcement.create": _l("Announcement saved"),
+    "announcement.end": _l("Announcement stopped"),
+})
+AUDIT_OUTCOMES.update({"shown": _l("shown once"), "sms": _l("sent by SMS")})
 LEVEL_LABELS = {"division": _l("Divisions"), "district": _l("Districts"), "tehsil": _l("Tehsils")}
 
 

@@ -52,6 +52,22 @@ class StaffScope:
 
 
 EVERYWHERE, NOWHERE = StaffScope(everywhere=True), StaffScope(everywhere=False)
+_EXTRA_AREAS = "pser_staff_extra_areas"  # session.info: a supervisor's other areas, read once per session
+
+
+def _extra_areas(session: Session, user: User) -> tuple[int, ...]:
+    """A supervisor's areas besides the primary one: read once per session (one request, one job), so a list
+    of fifty records checks its access without fifty queries."""
+    known = session.info.setdefault(_EXTRA_AREAS, {})
+    if user.id not in known:
+        known[user.id] = tuple(session.scalars(select(UserArea.area_id).where(
+            UserArea.user_id == user.id, UserArea.area_id != user.area_id).order_by(UserArea.area_id)))
+    return known[user.id]
+
+
+def forget_extra_areas(session: Session, user_id: int) -> None:
+    """After a change of the user's areas in this session."""
+    session.info.get(_EXTRA_AREAS, {}).pop(user_id, None)
 
 
 def staff_scope(session: Session, user: User, kind: str) -> StaffScope:
@@ -66,8 +82,7 @@ def staff_scope(session: Session, user: User, kind: str) -> StaffScope:
     if user.role != Role.SUPERVISOR:
         return StaffScope(everywhere=False, areas=tree.descendants(user.area_id))
     # A supervisor may oversee several areas: the primary one first, then the others, each with its subtree.
-    extra = session.scalars(select(UserArea.area_id).where(UserArea.user_id == user.id, UserArea.area_id != user.area_id))
     areas = dict.fromkeys(tree.descendants(user.area_id))
-    for area_id in extra:
+    for area_id in _extra_areas(session, user):
         areas.update(dict.fromkeys(area_tree(session, must_have=area_id).descendants(area_id)))
     return StaffScope(everywhere=False, areas=tuple(areas))

@@ -20,6 +20,7 @@ from .auth import end_all_sessions
 from .context import N_, ServiceContext
 from .credentials import hash_password
 from .keyset import Keyset, Page, paginate
+from .staff_scope import forget_extra_areas
 
 STAFF_ROLES = (Role.ENUMERATOR, Role.SUPERVISOR, Role.HELPDESK, Role.ADMIN)
 STAFF_AREA_LEVELS = ("division", "district", "tehsil")
@@ -198,6 +199,7 @@ def update_staff(session: Session, ctx: ServiceContext, actor: User, user: User,
     session.execute(delete(UserArea).where(UserArea.user_id == user.id))
     session.add_all(UserArea(user_id=user.id, area_id=a.id) for a in areas)
     session.flush()
+    forget_extra_areas(session, user.id)
     after = staff_snapshot(session, user)
     if before != after:
         audit.record(session, ctx, "user.update", actor_id=actor.id, cnic=user.cnic, outcome=str(role),

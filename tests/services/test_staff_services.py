@@ -195,3 +195,19 @@ def test_the_staff_list_filters_by_role_and_area_and_finds_a_cnic_prefix(session
     second = staff_page(session, limit=2, cursor=first.next_cursor)
     assert len(first.rows) == 2 and not {u.id for u in first.rows} & {u.id for u in second.rows}
     assert all(u.role != "citizen" for u in first.rows + second.rows)
+
+
+def test_create_user_from_the_command_line_makes_the_same_staff_account_as_the_admin_page(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-user", "--role", "supervisor", "--cnic", "35202-1234567-1", "--name", "Imran",
+                                 "--password", "Kites-Over-Ravi-77", "--area", "Multan"])
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User).where(User.cnic == "35202-1234567-1")).one()
+    assert session.scalars(select(UserArea.area_id).where(UserArea.user_id == user.id)).all() == [user.area_id]
+    assert not user.must_change_password  # the operator typed the password: no one-time one
+    entry = _entries(session, "user.create")[-1]
+    assert entry.detail["after"] == {"name": "Imran", "role": "supervisor", "areas": ["DST-MUL"], "mobile": None,
+                                     "active": True}
+    refused = runner.invoke(args=["create-user", "--role", "supervisor", "--cnic", "35202-7654321-1", "--name", "Ali",
+                                  "--password", "Kites-Over-Ravi-77"])
+    assert refused.exit_code != 0 and "needs --area" in refused.output

@@ -187,3 +187,15 @@ def test_the_staff_schedule_and_password_pages_are_urdu_only(app, client, login_
     browser = _sign_in(app, staff.cnic, password)
     change = browser.get("/password/change")
     assert change.status_code == 200 and english_words(page_text(change)) == []
+
+
+def test_the_audit_log_names_staff_changes_in_urdu(app, client, login_as, make_user):
+    enumerator = make_user("enumerator", area="Lahore")
+    login_as("admin")
+    client.get(f"/admin/staff/{enumerator.id}")
+    client.post(f"/admin/staff/{enumerator.id}/deactivate")
+    client.post(f"/admin/staff/{enumerator.id}/password", data={"delivery": "show"})
+    home = client.get("/admin/")
+    for label in ("Staff account deactivated", "One-time password given", "shown once"):
+        text = urdu(app, label)
+        assert URDU_LETTERS.search(text) and html_escape(text) in page_text(home), label
