@@ -38,7 +38,9 @@ def test_a_district_is_scheduled_and_its_citizens_see_it_and_are_told_once(app, 
     assert households == {"35202-5000001-2": "scheduled", "36302-5000002-2": "registered"}
     assert db.scalars(select(SmsMessage.to_mobile).where(SmsMessage.purpose == "survey_schedule")).all() == [
         "03005550001"]
-    assert "schedules.notify" not in page_text(client.get("/admin/jobs"))  # the job shows by its name
+    jobs = page_text(client.get("/admin/jobs"))  # the job that told them, by its name in Urdu, done
+    assert html_escape(urdu(app, "Survey schedule: households scheduled and told by SMS")) in jobs
+    assert html_escape(urdu(app, "households scheduled")) in jobs and "schedules.notify" not in jobs
 
     home = Browserish(app.test_client())
     home.get("/login")
