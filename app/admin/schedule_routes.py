@@ -77,7 +77,7 @@ def schedule_create():
             if error.code == "overlap":
                 clash = error.clash
                 form.starts_on.errors = [_("%(area)s already has a survey from %(start)s to %(end)s. Choose other "
-                                           "dates or change that schedule.", area=clash.area.name(current_language()),
+                                           "dates.", area=clash.area.name(current_language()),
                                            start=when(clash.starts_on), end=when(clash.ends_on))]
             else:
                 field = {"end_before_start": form.ends_on, "ended": form.ends_on, "message": form.message_ur}.get(

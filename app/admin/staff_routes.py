@@ -15,6 +15,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Area, User
 from ..rendering import htmx_redirect, render_page, wants_fragment
+from ..services import audit
 from ..services.users import (STAFF_AREA_LEVELS, StaffChange, UserInputError, create_user, one_time_password,
                               reset_staff_password, set_active, staff_area_ids, staff_page, update_staff)
 from ..unit_of_work import service_context
@@ -36,6 +37,7 @@ RULE_MESSAGES = {
 # How the audit log's pages name what these pages record (added to the admin's tables of actions and outcomes).
 AUDIT_ACTIONS.update({
     "user.update": _l("Staff account changed"),
+    "staff.search": _l("Staff searched by CNIC"),
     "user.deactivate": _l("Staff account deactivated"),
     "user.activate": _l("Staff account reactivated"),
     "user.password_reset": _l("One-time password given"),
@@ -93,6 +95,10 @@ def staff():
     prefix = typed_prefix(query)
     page = staff_page(db.session, role=role, area_id=area.id if area else None, cnic_prefix=prefix or None,
                       cursor=args.get("cursor") or None)
+    if prefix:  # a search by CNIC reads the accounts it finds: audited, one entry a page
+        audit.record(db.session, service_context(), "staff.search", actor_id=current_user.id,
+                     cnic=prefix if len(prefix) == 15 else None, ip=request.remote_addr, outcome=str(len(page.rows)),
+                     detail={"users": [u.id for u in page.rows]})
     areas = {a.id: a for a in db.session.scalars(select(Area).where(
         Area.id.in_({u.area_id for u in page.rows if u.area_id})))}
     filters = {key: value for key, value in (("role", role), ("area", area.code if area else "")) if value}

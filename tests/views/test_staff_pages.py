@@ -167,6 +167,11 @@ def test_the_staff_list_filters_and_searches_by_cnic_without_putting_it_in_the_u
     found = client.post("/admin/staff", data={"q": "36302-4"}, htmx=True)
     assert found.status_code == 200 and 'id="staff-list"' in page_text(found) and "<html" not in page_text(found)
     assert "Multan Supervisor" in page_text(found) and "Lahore Enumerator" not in page_text(found)
+    with app.app_context():
+        from app.extensions import db as _db
+
+        searched = _db.session.scalars(select(AuditEntry).where(AuditEntry.action == "staff.search")).one()
+    assert searched.outcome == "2" and len(searched.detail["users"]) == 2  # who read which accounts
     assert client.get("/admin/staff?cursor=forged").status_code == 400
 
 
