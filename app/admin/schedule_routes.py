@@ -98,9 +98,9 @@ def announcement_create():
         try:
             create_announcement(db.session, service_context(), current_user, AnnouncementInput(
                 title_ur=form.title_ur.data, title_en=form.title_en.data, body_ur=form.body_ur.data,
-                body_en=form.body_en.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data))
+                body_en=form.body_en.data, starts_on=form.show_from.data, ends_on=form.show_until.data))
         except AnnouncementError as error:
-            form.ends_on.errors = [str(SCHEDULE_MESSAGES[error.code])]
+            form.show_until.errors = [str(SCHEDULE_MESSAGES[error.code])]
         else:
             forget_cached_announcements()
             flash(_("The announcement is saved. It shows on the home page between its dates."), "success")

@@ -85,5 +85,6 @@ class AnnouncementForm(FlaskForm):
     body_ur = _in_language(TextAreaField, _l("Text in Urdu"), _l("Write the text in Urdu."), "ur", MAX_MESSAGE, rows=3)
     body_en = _in_language(TextAreaField, _l("Text in English"), _l("Write the text in English."), "en", MAX_MESSAGE,
                            rows=3)
-    starts_on = DayField(_l("Show from"), validators=[InputRequired(message=_l("Enter a date."))])
-    ends_on = DayField(_l("Show until"), validators=[InputRequired(message=_l("Enter a date."))])
+    # Named apart from the schedule form's dates: both forms stand on one page, and ids must not repeat.
+    show_from = DayField(_l("Show from"), validators=[InputRequired(message=_l("Enter a date."))])
+    show_until = DayField(_l("Show until"), validators=[InputRequired(message=_l("Enter a date."))])

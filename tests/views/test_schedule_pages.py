@@ -102,7 +102,7 @@ def test_announcements_show_on_the_home_page_in_the_visitors_language(app, clien
     client.get("/admin/schedules")
     saved = client.post("/admin/announcements", data={
         "title_ur": "سیلاب زدگان کے لیے", "title_en": "For flood victims", "body_ur": "ہیلپ لائن پر کال کریں",
-        "body_en": "Call the helpline", "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=3)).isoformat()})
+        "body_en": "Call the helpline", "show_from": TODAY.isoformat(), "show_until": (TODAY + timedelta(days=3)).isoformat()})
     assert saved.status_code == 302
     visitor = Browserish(app.test_client())
     urdu_home = page_text(visitor.get("/"))
@@ -112,7 +112,7 @@ def test_announcements_show_on_the_home_page_in_the_visitors_language(app, clien
     assert "For flood victims" in english_home and "Call the helpline" in english_home
 
     bad = client.post("/admin/announcements", htmx=True, data={"title_ur": "", "title_en": "x", "body_ur": "y",
-                                                               "body_en": "z", "starts_on": "2026-13-01", "ends_on": ""})
+                                                               "body_en": "z", "show_from": "2026-13-01", "show_until": ""})
     assert bad.status_code == 422
     _said_in_urdu(app, bad, "Write the title in Urdu.")
 

@@ -204,3 +204,11 @@ def test_the_audit_log_names_staff_changes_in_urdu(app, client, login_as, make_u
     for label in ("Staff account deactivated", "One-time password given", "shown once"):
         text = urdu(app, label)
         assert URDU_LETTERS.search(text) and html_escape(text) in page_text(home), label
+
+
+def test_no_id_repeats_on_the_staff_and_schedule_pages(client, login_as, make_user):
+    staff = make_user("helpdesk")
+    login_as("admin")
+    for path in ("/admin/staff", "/admin/staff/new", f"/admin/staff/{staff.id}", "/admin/schedules"):
+        ids = re.findall(r'\sid="([^"]+)"', page_text(client.get(path)))
+        assert len(ids) == len(set(ids)), (path, sorted(i for i in ids if ids.count(i) > 1))
