@@ -175,6 +175,17 @@ def test_the_staff_list_filters_and_searches_by_cnic_without_putting_it_in_the_u
     assert client.get("/admin/staff?cursor=forged").status_code == 400
 
 
+def test_a_supervisor_of_two_districts_is_listed_with_both(app, client, login_as, make_user):
+    supervisor = make_user("supervisor", area="Multan", name="Two Districts")
+    login_as("admin")
+    client.get(f"/admin/staff/{supervisor.id}")
+    saved = client.post(f"/admin/staff/{supervisor.id}", data={"full_name": "Two Districts", "role": "supervisor",
+                                                             "areas": ["DST-MUL", "DST-LHR"]})
+    assert saved.status_code == 302
+    listed = page_text(client.get("/admin/staff?area=DST-LHR"))
+    assert "Two Districts" in listed and "ملتان، لاہور" in listed
+
+
 def test_the_staff_schedule_and_password_pages_are_urdu_only(app, client, login_as, make_user):
     from tests.views.test_every_page_in_urdu import english_words
 
