@@ -46,7 +46,8 @@ AUDIT_ACTIONS.update({
     "announcement.create": _l("Announcement saved"),
     "announcement.end": _l("Announcement stopped"),
 })
-AUDIT_OUTCOMES.update({"shown": _l("shown once"), "sms": _l("sent by SMS")})
+AUDIT_OUTCOMES.update({"shown": _l("shown once"), "sms": _l("sent by SMS"),
+                       "expired_password": _l("refused: one-time password expired")})
 LEVEL_LABELS = {"division": _l("Divisions"), "district": _l("Districts"), "tehsil": _l("Tehsils")}
 
 

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     disabled: Mapped[bool] = mapped_column(default=False)
     # Set by an administrator's password reset: the next sign-in must choose a new password before anything.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Until when that one-time password signs in (services.users.ONE_TIME_PASSWORD_LIFETIME).
+    password_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     area = relationship("Area")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,8 @@ STAFF_AREA_LEVELS = ("division", "district", "tehsil")
 MULTI_AREA_ROLES = frozenset({Role.SUPERVISOR})
 # Letters and digits nobody misreads off a screen or an SMS (no 0/O, 1/l/I).
 _OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+# A one-time password nobody used is of no use to keep: after this it no longer signs in (ask for a new one).
+ONE_TIME_PASSWORD_LIFETIME = timedelta(days=3)
 ONE_TIME_PASSWORD_SMS = N_("PSER: your one-time password is %(password)s. Sign in and choose your own password.")
 
 
@@ -81,6 +84,7 @@ def create_user(
         mobile=mobile,
         mobile_verified_at=ctx.now(),  # accounts made by an operator need no OTP
         must_change_password=must_change_password,
+        password_expires_at=ctx.now() + ONE_TIME_PASSWORD_LIFETIME if must_change_password else None,
     )
     if role == Role.CITIZEN:
         user.household = Household(head_cnic=cnic, status=HouseholdStatus.REGISTERED, area=user.area)
@@ -232,8 +236,8 @@ def one_time_password() -> str:
 
 
 def reset_staff_password(session: Session, ctx: ServiceContext, actor: User, user: User, *, by_sms: bool) -> str | None:
-    """A one-time password for a staff member: only its hash is kept, every session of the account ends, and
-    the next sign-in must choose a new password. Returned to be shown once, or sent to the staff member's
+    """A one-time password for a staff member, good for ONE_TIME_PASSWORD_LIFETIME: only its hash is kept,
+    every session of the account ends, and the next sign-in must choose a new password. Returned to be shown once, or sent to the staff member's
     mobile (then None is returned)."""
     _staff(user)
     if by_sms and not user.mobile:
@@ -241,6 +245,7 @@ def reset_staff_password(session: Session, ctx: ServiceContext, actor: User, use
     password = one_time_password()
     user.password_hash = hash_password(password, fast=ctx.fast_password_hash)
     user.must_change_password = True
+    user.password_expires_at = ctx.now() + ONE_TIME_PASSWORD_LIFETIME
     user.failed_logins, user.locked_until = 0, None
     ended = end_all_sessions(session, ctx, user.id)
     if by_sms:
@@ -254,5 +259,5 @@ def reset_staff_password(session: Session, ctx: ServiceContext, actor: User, use
 def choose_new_password(session: Session, ctx: ServiceContext, user: User, password: str) -> None:
     """The staff member's own password after a one-time one (the view checks its strength with the form)."""
     user.password_hash = hash_password(password, fast=ctx.fast_password_hash)
-    user.must_change_password = False
+    user.must_change_password, user.password_expires_at = False, None
     audit.record(session, ctx, "password.change", actor_id=user.id, cnic=user.cnic, outcome="success")

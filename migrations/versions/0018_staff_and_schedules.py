@@ -1,4 +1,5 @@
-"""Staff areas (several for a supervisor), a must-change-password flag, survey schedules and announcements
+"""Staff areas (several for a supervisor), a must-change-password flag with the one-time password's expiry, survey
+schedules and announcements
 
 Revision ID: d4d5e6f7a8b9
 Revises: b2b1c3d4e5f6
@@ -19,6 +20,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('password_expires_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         'user_areas',
         sa.Column('user_id', sa.Integer(), nullable=False),
@@ -73,4 +75,5 @@ def downgrade():
     op.drop_index('ix_user_areas_area_id', table_name='user_areas')
     op.drop_table('user_areas')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('password_expires_at')
         batch_op.drop_column('must_change_password')

@@ -211,3 +211,22 @@ def test_create_user_from_the_command_line_makes_the_same_staff_account_as_the_a
     refused = runner.invoke(args=["create-user", "--role", "supervisor", "--cnic", "35202-7654321-1", "--name", "Ali",
                                   "--password", "Kites-Over-Ravi-77"])
     assert refused.exit_code != 0 and "needs --area" in refused.output
+
+
+def test_an_unused_one_time_password_stops_signing_in_after_its_lifetime(session, ctx, clock):
+    from app.services.users import ONE_TIME_PASSWORD_LIFETIME, choose_new_password
+
+    admin = make_user(session, role=Role.ADMIN)
+    helpdesk = make_user(session, role=Role.HELPDESK)
+    session.commit()
+    password = reset_staff_password(session, ctx, admin, helpdesk, by_sms=False)
+    session.commit()
+    clock.advance(seconds=ONE_TIME_PASSWORD_LIFETIME.total_seconds() - 60)
+    assert auth.authenticate(session, ctx, helpdesk.cnic, password, ip="10.0.0.1").user is not None
+    clock.advance(seconds=120)
+    assert auth.authenticate(session, ctx, helpdesk.cnic, password, ip="10.0.0.1").reason == "expired_password"
+    # A password the staff member chose does not expire.
+    choose_new_password(session, ctx, session.get(User, helpdesk.id), "Saffron-Kite-Ravi-2291")
+    session.commit()
+    clock.advance(days=30)
+    assert auth.authenticate(session, ctx, helpdesk.cnic, "Saffron-Kite-Ravi-2291", ip="10.0.0.1").user is not None

@@ -223,3 +223,20 @@ def test_no_id_repeats_on_the_staff_and_schedule_pages(client, login_as, make_us
     for path in ("/admin/staff", "/admin/staff/new", f"/admin/staff/{staff.id}", "/admin/schedules"):
         ids = re.findall(r'\sid="([^"]+)"', page_text(client.get(path)))
         assert len(ids) == len(set(ids)), (path, sorted(i for i in ids if ids.count(i) > 1))
+
+
+def test_an_expired_one_time_password_is_refused_in_urdu(app, client, login_as, make_user, db):
+    from datetime import UTC, datetime, timedelta
+
+    helpdesk = make_user("helpdesk")
+    login_as("admin")
+    client.get(f"/admin/staff/{helpdesk.id}")
+    password = _one_time(client.post(f"/admin/staff/{helpdesk.id}/password", data={"delivery": "show"}))
+    db.execute(User.__table__.update().where(User.id == helpdesk.id)
+               .values(password_expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+    db.commit()
+    browser = Browserish(app.test_client())
+    browser.get("/login")
+    refused = browser.post("/login", data={"cnic": helpdesk.cnic, "password": password})
+    assert refused.status_code == 422
+    _said_in_urdu(app, refused, "This one-time password has expired. Please ask an administrator for a new one.")
