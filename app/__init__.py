@@ -81,6 +81,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_helpline(app)
 
+    from .public.schedule_display import init_schedule_display
+
+    init_schedule_display(app)
     from .auth.sessions import init_login
 
     init_login(app)

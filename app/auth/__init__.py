@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import password_routes, routes  # noqa: E402,F401
+from . import password_change_routes, password_routes, routes  # noqa: E402,F401

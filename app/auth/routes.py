@@ -73,6 +73,8 @@ def login():
                 "Too many wrong tries for this CNIC from this connection. For your safety, please wait "
                 "%(num)s minutes before trying again. Forgot your password? Call the helpline on %(helpline)s.",
                 minutes, helpline=helpline_number())]
+        elif result.reason == "expired_password":
+            form.password.errors = [_("This one-time password has expired. Please ask an administrator for a new one.")]
         elif result.reason == "disabled":
             form.password.errors = [_("This account is disabled. Please call the helpline on %(helpline)s.",
                                    helpline=helpline_number())]

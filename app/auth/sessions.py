@@ -19,6 +19,11 @@ UNVERIFIED_MAY_USE = frozenset({
 })
 
 
+# What an account holding a one-time password may reach until it has chosen its own.
+MUST_CHANGE_MAY_USE = frozenset({"auth.change_password", "auth.logout", "public.switch_language", "public.healthz",
+                                 "public.robots", "static"})
+
+
 def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -32,6 +37,32 @@ def init_login(app: Flask) -> None:
         except (TypeError, ValueError):
             return None
         return user_for_session(db.session, service_context(), uid, session.get(SESSION_TOKEN))
+
+    @login_manager.unauthorized_handler
+    def send_to_sign_in():
+        """Signed out (or never in, or deactivated since the last request): the sign-in page; an htmx request
+        is sent there as a whole page rather than swapping the form into a fragment."""
+        from flask import flash
+        from flask_login.utils import login_url
+
+        from ..rendering import htmx_redirect, wants_fragment
+
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+        if wants_fragment():  # the fragment's URL is no page to come back to
+            return htmx_redirect(url_for(login_manager.login_view))
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+    @app.before_request
+    def hold_one_time_passwords():
+        """An account signed in with a one-time password chooses its own before anything else."""
+        if request.endpoint in MUST_CHANGE_MAY_USE or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated or not current_user.must_change_password:
+            return None
+        from ..rendering import htmx_redirect, wants_fragment
+
+        target = url_for("auth.change_password")
+        return htmx_redirect(target) if wants_fragment() else redirect(target)
 
     @app.before_request
     def hold_unverified_accounts():

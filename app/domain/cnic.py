@@ -71,6 +71,16 @@ def mask_cnic(cnic: str) -> str:
     return f"{c[:5]}-*****{c[11:13]}-{c[14]}"
 
 
+def typed_prefix(text: str) -> str:
+    """What was typed of a CNIC (any digits, any separators), as the start of the stored 12345-1234567-1 form."""
+    digits = re.sub(r"\D", "", to_latin_digits(text or ""))[:13]
+    if len(digits) > 12:
+        return f"{digits[:5]}-{digits[5:12]}-{digits[12:]}"
+    if len(digits) > 5:
+        return f"{digits[:5]}-{digits[5:]}"
+    return digits
+
+
 def prefix_range(prefix: str) -> tuple[str, str | None]:
     """The stored CNICs that start with `prefix` (the start of the 12345-1234567-1 form) as a range
     [low, high): an index range under any collation, which `LIKE 'prefix%'` is not. The upper bound

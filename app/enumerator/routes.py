@@ -1,14 +1,12 @@
 """The enumerator's day: their area's households by state, search by the head's CNIC, start a new one."""
 from __future__ import annotations
 
-import re
-
 from flask import redirect, request, url_for
 from flask_login import current_user
 
 from ..auth.sessions import role_required
+from ..domain.cnic import typed_prefix
 from ..domain.household_status import HouseholdStatus
-from ..domain.numerals import to_latin_digits
 from ..domain.roles import Role
 from ..extensions import db
 from ..rendering import htmx_redirect, render_page, wants_fragment
@@ -24,16 +22,6 @@ TABS = (HouseholdStatus.RETURNED, HouseholdStatus.DRAFT, HouseholdStatus.SCHEDUL
         HouseholdStatus.SUBMITTED)
 
 
-def _cnic_prefix(text: str) -> str:
-    """What was typed of a CNIC, as the start of the stored 12345-1234567-1 form."""
-    digits = re.sub(r"\D", "", to_latin_digits(text or ""))[:13]
-    if len(digits) > 12:
-        return f"{digits[:5]}-{digits[5:12]}-{digits[12:]}"
-    if len(digits) > 5:
-        return f"{digits[:5]}-{digits[5:]}"
-    return digits
-
-
 @bp.route("/", methods=["GET", "POST"])
 @role_required(Role.ENUMERATOR, Role.ADMIN)
 def home():
@@ -46,7 +34,7 @@ def home():
     # A search is a POST (a CNIC never stands in a URL), and so are its pages; the plain list pages by GET.
     query = (request.form.get("q") or "")[:20] if request.method == "POST" else ""
     cursor = (request.form if request.method == "POST" else request.args).get("cursor") or None
-    prefix = _cnic_prefix(query)
+    prefix = typed_prefix(query)
     page = area_households(db.session, current_user, status=state, cnic_prefix=prefix or None, cursor=cursor)
     if request.method == "POST" and prefix:  # a search by CNIC reads the households it finds: audited, one entry a page
         audit.record(db.session, service_context(), "household.search", actor_id=current_user.id,
@@ -54,8 +42,13 @@ def home():
                      detail={"households": [h.id for h in page.rows]})
     # The tabs' counts are outside the list block: not needed when htmx swaps only the list.
     counts = {} if wants_fragment() else households_by_status(db.session, current_user.area)
+    # Scheduled households first: their own short list above the whole one on the first page of "All" (each
+    # list is one index range; a status-first order over the whole area would not be).
+    scheduled = []
+    if not (wants_fragment() or state or prefix or cursor) and counts.get(HouseholdStatus.SCHEDULED):
+        scheduled = area_households(db.session, current_user, status=HouseholdStatus.SCHEDULED, limit=10).rows
     context = {"area": current_user.area, "counts": counts, "households": page.rows, "page": page, "state": state,
-               "query": query, "tabs": TABS, "form": StartHouseholdForm()}
+               "query": query, "tabs": TABS, "form": StartHouseholdForm(), "scheduled": scheduled}
     return render_page("enumerator/home.html", "household_list", **context)
 
 

@@ -145,3 +145,4 @@ def cross_check_households(session: Session, params: dict, run: JobRun) -> dict:
 
 from . import programme_kinds  # noqa: E402,F401  (programme jobs)
 from . import rescore as _rescore  # noqa: E402,F401  (scoring.rescore)
+from . import schedule_kinds  # noqa: E402,F401  (survey schedules)

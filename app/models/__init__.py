@@ -10,11 +10,13 @@ from .jobs import BackgroundJob
 from .quality import HouseholdFlag
 from .programme import Programme, ProgrammeCount, ProgrammeEnrolment, ProgrammeRule
 from .scoring import HouseholdScore, ScoreCount, ScoringModel
+from .schedule import Announcement, SurveySchedule
 from .messaging import OtpChallenge, SmsMessage
 from .summary import ComplaintCount, ComplaintResolveTime, HouseholdCount, OpenComplaintDeadline, UserCount
-from .user import LoginSession, LoginThrottle, User
+from .user import LoginSession, LoginThrottle, User, UserArea
 
 __all__ = [
+    "Announcement",
     "Area",
     "AuditEntry",
     "BackCheck",
@@ -49,6 +51,8 @@ __all__ = [
     "ReliefCount",
     "ReliefDelivery",
     "SmsMessage",
+    "SurveySchedule",
     "User",
+    "UserArea",
     "UserCount",
 ]

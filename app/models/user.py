@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     disabled: Mapped[bool] = mapped_column(default=False)
+    # Set by an administrator's password reset: the next sign-in must choose a new password before anything.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Until when that one-time password signs in (services.users.ONE_TIME_PASSWORD_LIFETIME).
+    password_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     area = relationship("Area")
@@ -45,6 +49,16 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserArea(db.Model):
+    """Every area a member of staff works in (several for a supervisor); users.area_id stays the primary
+    one, which the enumerator's list and older reads use."""
+
+    __tablename__ = "user_areas"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True, index=True)
 
 
 class LoginSession(db.Model):

@@ -21,7 +21,7 @@ from .privacy import keyed_hash, token_hash
 @dataclass(frozen=True)
 class SignIn:
     user: User | None
-    reason: str = ""  # bad_credentials, wait, needs_code, disabled
+    reason: str = ""  # bad_credentials, wait, needs_code, disabled, expired_password
     wait_until: datetime | None = None  # for wait: when this address may try this CNIC again
     pending: User | None = None  # for needs_code: the account whose code must follow the password
 
@@ -58,6 +58,10 @@ def authenticate(session: Session, ctx: ServiceContext, cnic: str, password: str
     if user.disabled:
         audit.record(session, ctx, "login", actor_id=user.id, cnic=cnic, ip=ip, outcome="disabled")
         return SignIn(None, "disabled")
+    if user.must_change_password and user.password_expires_at is not None and user.password_expires_at <= now:
+        # An administrator's one-time password left unused too long (services.users.reset_staff_password).
+        audit.record(session, ctx, "login", actor_id=user.id, cnic=cnic, ip=ip, outcome="expired_password")
+        return SignIn(None, "expired_password")
     session.refresh(user, ["failed_logins"])
     if user.failed_logins >= config["LOGIN_STEP_UP_FAILURES"] and user.mobile:
         audit.record(session, ctx, "login", actor_id=user.id, cnic=cnic, ip=ip, outcome="needs_code")

@@ -45,6 +45,9 @@ class Notifier(Protocol):
         """Queue `message` (a msgid marked with N_) for `to_mobile`, translated into `locale` and filled
         with `params`, in the caller's transaction."""
 
+    def translate(self, message: str, locale: str | None, **params: Any) -> str:
+        """`message` in `locale`, filled with `params`: for a set-based writer that queues one text to many."""
+
 
 @dataclass(frozen=True)
 class ServiceContext:

@@ -83,6 +83,9 @@ def set_home_area(session: Session, ctx: ServiceContext, user: User, area) -> bo
         return False
     household.area_id = area.id
     audit.record(session, ctx, "household.area", actor_id=user.id, cnic=user.cnic, outcome=area.code)
+    from .schedules import schedule_new_registration
+
+    schedule_new_registration(session, ctx, household)  # an area already scheduled: told now, once
     return True
 
 

@@ -1,18 +1,18 @@
 """Which records a member of staff may read: one rule for households, complaints and citizen look-ups.
 
 A record lies in an area (a household's tehsil, a complaint's district, a citizen's household); staff read
-the records of their own area and everything below it. An administrator reads everything; a helpdesk
-agent without an area is the call centre and serves all of Punjab; any other staff member without an area
-reads nothing. Each role reads only the kinds of record its work needs."""
+the records of their own area and everything below it (a supervisor: of each of their areas, user_areas).
+An administrator reads everything; a helpdesk agent without an area is the call centre and serves all of
+Punjab; any other staff member without an area reads nothing. Each role reads only the kinds of record its work needs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import false, true
+from sqlalchemy import false, select, true
 from sqlalchemy.orm import Session
 
 from ..domain.roles import Role
-from ..models import User
+from ..models import User, UserArea
 from .area_tree import area_tree
 
 HOUSEHOLDS, COMPLAINTS, CITIZENS = "households", "complaints", "citizens"
@@ -52,6 +52,22 @@ class StaffScope:
 
 
 EVERYWHERE, NOWHERE = StaffScope(everywhere=True), StaffScope(everywhere=False)
+_EXTRA_AREAS = "pser_staff_extra_areas"  # session.info: a supervisor's other areas, read once per session
+
+
+def _extra_areas(session: Session, user: User) -> tuple[int, ...]:
+    """A supervisor's areas besides the primary one: read once per session (one request, one job), so a list
+    of fifty records checks its access without fifty queries."""
+    known = session.info.setdefault(_EXTRA_AREAS, {})
+    if user.id not in known:
+        known[user.id] = tuple(session.scalars(select(UserArea.area_id).where(
+            UserArea.user_id == user.id, UserArea.area_id != user.area_id).order_by(UserArea.area_id)))
+    return known[user.id]
+
+
+def forget_extra_areas(session: Session, user_id: int) -> None:
+    """After a change of the user's areas in this session."""
+    session.info.get(_EXTRA_AREAS, {}).pop(user_id, None)
 
 
 def staff_scope(session: Session, user: User, kind: str) -> StaffScope:
@@ -62,4 +78,11 @@ def staff_scope(session: Session, user: User, kind: str) -> StaffScope:
         return EVERYWHERE
     if user.area_id is None:
         return EVERYWHERE if user.role == Role.HELPDESK else NOWHERE
-    return StaffScope(everywhere=False, areas=area_tree(session, must_have=user.area_id).descendants(user.area_id))
+    tree = area_tree(session, must_have=user.area_id)
+    if user.role != Role.SUPERVISOR:
+        return StaffScope(everywhere=False, areas=tree.descendants(user.area_id))
+    # A supervisor may oversee several areas: the primary one first, then the others, each with its subtree.
+    areas = dict.fromkeys(tree.descendants(user.area_id))
+    for area_id in _extra_areas(session, user):
+        areas.update(dict.fromkeys(area_tree(session, must_have=area_id).descendants(area_id)))
+    return StaffScope(everywhere=False, areas=tuple(areas))

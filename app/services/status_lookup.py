@@ -22,6 +22,7 @@ class StatusAnswer:
     stage: str | None = None  # a HouseholdStatus value, or "unverified" for an account awaiting its OTP
     masked_name: str | None = None
     since: datetime | None = None
+    area_id: int | None = None  # the household's area, for its survey schedule
 
 
 def mask_name(full_name: str) -> str:
@@ -31,12 +32,13 @@ def mask_name(full_name: str) -> str:
 
 # Built once: the busiest public query should not rebuild its statements on every request.
 _ACCOUNT = (
-    select(User.full_name, User.mobile_verified_at, User.created_at, Household.status, Household.updated_at)
+    select(User.full_name, User.mobile_verified_at, User.created_at, Household.status, Household.updated_at,
+           Household.area_id)
     .outerjoin(Household, Household.id == User.household_id)
     .where(User.cnic == bindparam("cnic"))
 )
 _HOUSEHOLD = (
-    select(Household.status, Household.updated_at)
+    select(Household.status, Household.updated_at, Household.area_id)
     .where(Household.head_cnic == bindparam("cnic"))
     .order_by(Household.id.desc())
     .limit(1)
@@ -52,12 +54,13 @@ def _answer(session: Session, cnic: str) -> StatusAnswer:
         if account.mobile_verified_at is None:
             return StatusAnswer(found=True, stage="unverified", masked_name=name, since=account.created_at)
         if account.status is not None:
-            return StatusAnswer(found=True, stage=account.status, masked_name=name, since=account.updated_at)
+            return StatusAnswer(found=True, stage=account.status, masked_name=name, since=account.updated_at,
+                                area_id=account.area_id)
     # A household surveyed at the door may have no online account.
     household = connection.execute(_HOUSEHOLD, {"cnic": cnic}).first()
     if household is None:
         return StatusAnswer(found=False)
-    return StatusAnswer(found=True, stage=household.status, since=household.updated_at)
+    return StatusAnswer(found=True, stage=household.status, since=household.updated_at, area_id=household.area_id)
 
 
 def lookup_status(session: Session, ctx: ServiceContext, cnic: str, *, ip: str | None = None) -> StatusAnswer:

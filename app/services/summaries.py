@@ -360,6 +360,16 @@ def complaint_figures(session: Session, district_keys: Iterable[int] | None = No
                             workload={k: v for k, v in workload.items() if v}, median_hours_to_resolve=median)
 
 
+def household_moves(moves: Iterable[tuple[int | None, str, str]]) -> dict[str, Counter]:
+    """The -1/+1 deltas of households a bulk UPDATE moved, given as (area_id, from status, to status);
+    apply them with `apply_deltas` in the writer's transaction."""
+    counts: Counter = Counter()
+    for area_id, before, after in moves:
+        counts[_household_key(area_id, before)] -= 1
+        counts[_household_key(area_id, after)] += 1
+    return {"households": counts}
+
+
 def count_household_change(session: Session, before: tuple, after: tuple) -> None:
     """For a writer that changed a household's (area_id, status) with a bulk UPDATE, which no ORM event sees."""
     if before != after:
