@@ -77,6 +77,9 @@ def refresh_all(session: Session, today: date, *, household_ids=None, district_i
     names = ("member_count", "under5_count", "child_count", "elderly_count", "working_age_count", "disabled_count",
              "school_age_count", "enrolled_count", "head_sex", "head_age", "head_marital_status", "head_education")
     statement = (update(Household).where(Household.id == counts.c.household_id)
-                 .values(facts_on=today, **{f"facts_{name}": counts.c[name] for name in names})
+                 # updated_at as it was: counting is not a change of the household (and leaves the list
+                 # indexes alone, so PostgreSQL can update in place)
+                 .values(facts_on=today, updated_at=Household.updated_at,
+                         **{f"facts_{name}": counts.c[name] for name in names})
                  .execution_options(synchronize_session=False))
     return session.execute(statement).rowcount
