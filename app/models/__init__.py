@@ -2,6 +2,7 @@
 from .area import Area
 from .audit import AuditEntry
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
+from .duplicates import DuplicatePair
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
@@ -19,6 +20,7 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintFiler",
     "ComplaintResolveTime",
+    "DuplicatePair",
     "Household",
     "HouseholdCount",
     "HouseholdFlag",

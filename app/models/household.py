@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, event, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
+from ..domain.duplicates import birth_year as year_of_birth
 from ..domain.household_status import HouseholdStatus
+from ..domain.names import name_key as phonetic_name_key
 from ..extensions import db
 from .base import UtcDateTime, utcnow
 
@@ -93,11 +96,16 @@ class HouseholdStatusChange(db.Model):
 
 class HouseholdMember(db.Model):
     __tablename__ = "household_members"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     # The answers (name, relation, sex, date of birth, ...) are columns made from the question catalogue.
+    # Kept by every write (the mapper events below, the bulk loader) for the duplicate search: the name's
+    # phonetic key (domain.names.name_key), the year of birth (from the date, or the age stated on the day it
+    # was written) and the household's district.
+    name_key: Mapped[str | None] = mapped_column(String(200))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    district_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class HouseholdRevision(db.Model):
@@ -149,3 +157,26 @@ def add_answer_columns(model, table: str, catalogue: Catalogue = CATALOGUE) -> N
 
 add_answer_columns(Household, HOUSEHOLDS)
 add_answer_columns(HouseholdMember, MEMBERS)
+
+# The fuzzy duplicate search (services.duplicates): a district's members of a few birth years and one sex are
+# one range of ix_household_members_duplicate_search, compared by their name keys; on PostgreSQL a trigram
+# index on the key serves searches across districts (pg_trgm, migration 0013). Declared here, after the
+# answer columns (sex) exist.
+_members = HouseholdMember.__table__.c
+Index("ix_household_members_duplicate_search", _members.district_id, _members.birth_year, _members.sex,
+      _members.name_key)
+Index("ix_household_members_name_key_trgm", _members.name_key, postgresql_using="gin",
+      postgresql_ops={"name_key": "gin_trgm_ops"})
+
+
+def _keep_match_columns(mapper, connection, member: HouseholdMember) -> None:
+    """name_key, birth_year and district_id follow the answers on every ORM write of a member."""
+    member.name_key = phonetic_name_key(member.name)[:200] or None
+    member.birth_year = year_of_birth(member.dob, member.age_years, utcnow().date())
+    if member.district_id is None and member.household_id is not None:
+        member.district_id = connection.scalar(
+            select(Household.district_id).where(Household.id == member.household_id))
+
+
+event.listen(HouseholdMember, "before_insert", _keep_match_columns)
+event.listen(HouseholdMember, "before_update", _keep_match_columns)

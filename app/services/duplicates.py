@@ -1,0 +1,289 @@
+"""Fuzzy duplicate members: finding members of other households who may be the same person, keeping the pairs
+for a supervisor, and the supervisor's decision (the same person, or different people), which sticks.
+
+The search narrows first, so that it stays a few index ranges at millions of members: the other members of
+the household's district, of the birth years the rules allow (domain.duplicates.year_window) and of the same
+sex, are one range of ix_household_members_duplicate_search. On PostgreSQL, pg_trgm's similarity() of the
+stored name keys (household_members.name_key, kept by every write) keeps the likely ones in SQL; on SQLite the
+range is read and compared in Python (trigrams computed as pg_trgm computes them, so both agree). Each
+candidate is then scored in Python (domain.duplicates.compare: name, father's or husband's name, birth,
+sex), and the pairs at or above the threshold are kept.
+
+Nothing here merges, changes or deletes a member or a household. Services never commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy.orm import Session, aliased
+
+from ..domain import duplicates as rules
+from ..domain.household_status import HouseholdStatus
+from ..domain.names import name_key
+from ..models import DuplicatePair, Household, HouseholdMember, User
+from . import audit
+from .context import N_, ServiceContext
+from .keyset import Keyset, Page, paginate
+from .staff_scope import HOUSEHOLDS, staff_scope
+
+DECISIONS = ("duplicate", "distinct")
+SQL_NAME_FLOOR = 0.3  # pg_trgm similarity below which a name is not read back (Python's score is kinder)
+PER_MEMBER = 20  # candidates read per member: the most alike first
+SQLITE_RANGE_CAP = 5000  # the portable path reads the narrowed range; this bounds one member's reading
+NOT_IN_REGISTRY = (HouseholdStatus.REJECTED,)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    member: HouseholdMember  # of the household searched
+    other: HouseholdMember  # of another household
+    match: rules.Match
+
+
+def _person(member: HouseholdMember, on: date) -> rules.Person:
+    return rules.Person(name=member.name or "", sex=member.sex, dob=member.dob, age_years=member.age_years, on=on,
+                        father_or_husband_name=member.father_or_husband_name, key=member.name_key or "")
+
+
+def _stated_on(household: Household, today: date) -> date:
+    return household.updated_at.date() if household.updated_at else today
+
+
+def _members(session: Session, household_id: int) -> list[HouseholdMember]:
+    session.flush()
+    return list(session.scalars(select(HouseholdMember).where(HouseholdMember.household_id == household_id)
+                                .order_by(HouseholdMember.position, HouseholdMember.id)))
+
+
+def _range_query(member: HouseholdMember, household: Household, today: date):
+    """The other members of the district, of the birth years and sex a match may have."""
+    window = rules.year_window(member.dob, member.age_years, today)
+    query = (select(HouseholdMember)
+             .where(HouseholdMember.district_id == household.district_id,
+                    HouseholdMember.birth_year.between(*window),
+                    HouseholdMember.household_id != household.id))
+    if member.sex in ("male", "female"):
+        query = query.where(HouseholdMember.sex.in_((member.sex, "transgender")))
+    return query
+
+
+def find_candidates(session: Session, ctx: ServiceContext, household: Household) -> list[Candidate]:
+    """Members of other households (same district) who may be the same person as one of this household's,
+    best first. Reads only."""
+    if household.district_id is None:
+        return []
+    today = ctx.now().date()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    members = [m for m in _members(session, household.id) if m.name_key and m.birth_year is not None]
+    found: list[Candidate] = []
+    for member in members:
+        query = _range_query(member, household, today)
+        if postgres:
+            likeness = func.similarity(HouseholdMember.name_key, member.name_key)
+            query = query.where(likeness >= SQL_NAME_FLOOR).order_by(likeness.desc()).limit(PER_MEMBER)
+        else:
+            query = query.limit(SQLITE_RANGE_CAP)
+        others = list(session.scalars(query))
+        if not others:
+            continue
+        statuses = dict(session.execute(select(Household.id, Household.status)
+                                        .where(Household.id.in_({o.household_id for o in others}))).all())
+        updated = dict(session.execute(select(Household.id, Household.updated_at)
+                                       .where(Household.id.in_({o.household_id for o in others}))).all())
+        me = _person(member, _stated_on(household, today))
+        scored = []
+        for other in others:
+            if statuses.get(other.household_id) in NOT_IN_REGISTRY:
+                continue
+            stamp = updated.get(other.household_id)
+            match = rules.compare(me, _person(other, stamp.date() if stamp else today), today)
+            if rules.is_candidate(match):
+                scored.append(Candidate(member, other, match))
+        scored.sort(key=lambda c: -c.match.score)
+        found.extend(scored[:PER_MEMBER])
+    return found
+
+
+def identity(member: HouseholdMember) -> str:
+    """A member's identity that survives removing and adding them again: the name's key and the sex (the
+    household is kept beside it)."""
+    key = member.name_key or name_key(member.name)
+    return f"{key}|{member.sex or ''}"[:220]
+
+
+def _sides(a: HouseholdMember, b: HouseholdMember) -> tuple[HouseholdMember, HouseholdMember]:
+    return (a, b) if a.household_id < b.household_id else (b, a)
+
+
+def record_candidates(session: Session, ctx: ServiceContext, household: Household) -> list[DuplicatePair]:
+    """Search and keep the pairs for a supervisor (called on submit). A pair found before keeps its state:
+    a decided pair is never opened again, and follows a member removed and added again (same household,
+    same name key and sex). An open pair of this household that the search no longer finds (a name was
+    corrected) is withdrawn: it was a suspicion nobody decided. Returns the pairs found now."""
+    candidates = find_candidates(session, ctx, household)
+    kept: list[DuplicatePair] = []
+    for candidate in candidates:
+        a, b = _sides(candidate.member, candidate.other)
+        details = {"name": candidate.match.name, "father": candidate.match.father, "birth": candidate.match.birth}
+        pair = session.scalar(select(DuplicatePair).where(DuplicatePair.member_a_id == a.id,
+                                                          DuplicatePair.member_b_id == b.id))
+        if pair is None:
+            pair = session.scalar(select(DuplicatePair).where(
+                DuplicatePair.household_a_id == a.household_id, DuplicatePair.identity_a == identity(a),
+                DuplicatePair.household_b_id == b.household_id, DuplicatePair.identity_b == identity(b))
+                .order_by(DuplicatePair.decided_at.is_(None), DuplicatePair.id.desc()).limit(1))
+            if pair is not None:  # the same two people under new member ids: the decision follows them
+                pair.member_a_id, pair.member_b_id = a.id, b.id
+        if pair is None:
+            pair = DuplicatePair(member_a_id=a.id, member_b_id=b.id, household_a_id=a.household_id,
+                                 household_b_id=b.household_id, identity_a=identity(a), identity_b=identity(b),
+                                 district_id=household.district_id, state="open", found_at=ctx.now())
+            session.add(pair)
+        if pair.state == "open":
+            pair.score, pair.details = candidate.match.score, details
+            pair.identity_a, pair.identity_b = identity(a), identity(b)
+        kept.append(pair)
+    session.flush()
+    found_ids = [p.id for p in kept]
+    session.execute(delete(DuplicatePair).where(
+        or_(DuplicatePair.household_a_id == household.id, DuplicatePair.household_b_id == household.id),
+        DuplicatePair.state == "open", DuplicatePair.id.not_in(found_ids) if found_ids else true(),
+    ).execution_options(synchronize_session=False))
+    return kept
+
+
+def pairs_of(session: Session, household_id: int, states: Iterable[str] = ("open", "duplicate")) -> list[DuplicatePair]:
+    return list(session.scalars(select(DuplicatePair).where(
+        or_(DuplicatePair.household_a_id == household_id, DuplicatePair.household_b_id == household_id),
+        DuplicatePair.state.in_(tuple(states))).order_by(DuplicatePair.id)))
+
+
+# --- flags for the cross-checks' registry ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateFinding:
+    """A finding in the shape of the cross-checks' `domain.cross_checks.Finding` (code, severity, message
+    msgid, members, params, details, other_household), so that the registry of checks can store it as a
+    HouseholdFlag with its message in Urdu and English."""
+
+    code: str
+    severity: str
+    message: str
+    members: tuple[int, ...] = ()
+    params: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+    other_household: int | None = None
+
+
+POSSIBLE_DUPLICATE = N_("%(name)s may be the same person as %(other_name)s of household number %(other)s.")
+CONFIRMED_DUPLICATE = N_("A supervisor found that %(name)s is the same person as %(other_name)s of household "
+                         "number %(other)s.")
+
+
+def fuzzy_duplicate_flags(session: Session, ctx: ServiceContext, household: Household) -> list[DuplicateFinding]:
+    """The household's duplicate pairs as findings: an open pair is a "possible_duplicate_member" warning,
+    a pair a supervisor found to be one person a "duplicate_member" error; a pair found to be different
+    people raises nothing. Reads only: the pairs are recorded at submit (record_candidates)."""
+    pairs = pairs_of(session, household.id)
+    if not pairs:
+        return []
+    member_ids = {p.member_a_id for p in pairs} | {p.member_b_id for p in pairs}
+    names = dict(session.execute(select(HouseholdMember.id, HouseholdMember.name)
+                                 .where(HouseholdMember.id.in_(member_ids))).all())
+    findings = []
+    for pair in pairs:
+        ours_a = pair.household_a_id == household.id
+        mine, theirs = (pair.member_a_id, pair.member_b_id) if ours_a else (pair.member_b_id, pair.member_a_id)
+        other_household = pair.household_b_id if ours_a else pair.household_a_id
+        if mine not in names or theirs not in names:
+            continue  # a member removed since: nothing to show until a search finds them again
+        open_ = pair.state == "open"
+        findings.append(DuplicateFinding(
+            "possible_duplicate_member" if open_ else "duplicate_member", "warning" if open_ else "error",
+            POSSIBLE_DUPLICATE if open_ else CONFIRMED_DUPLICATE, (mine,),
+            {"name": names[mine], "other_name": names[theirs], "other": other_household},
+            {"pair_id": pair.id, "score": pair.score, "other_member_id": theirs}, other_household))
+    return findings
+
+
+# --- the supervisor's list and decision ------------------------------------------------------------------
+
+PAIR_ORDER = Keyset(columns=(DuplicatePair.id,), kinds=(int,))
+
+
+def open_pairs(session: Session, user: User, cursor: str | None = None, *, limit: int = 20) -> Page:
+    """The open pairs of the user's area (either household in it), oldest first; keyset.BadCursor for a
+    cursor this list did not make."""
+    scope = staff_scope(session, user, HOUSEHOLDS)
+    first, second = aliased(Household), aliased(Household)
+    query = (select(DuplicatePair)
+             .join(first, first.id == DuplicatePair.household_a_id)
+             .join(second, second.id == DuplicatePair.household_b_id)
+             .where(DuplicatePair.state == "open", or_(scope.where(first.area_id), scope.where(second.area_id))))
+    return paginate(session, query, PAIR_ORDER, cursor, limit=limit)
+
+
+@dataclass
+class PairView:
+    pair: DuplicatePair
+    first: HouseholdMember | None
+    second: HouseholdMember | None
+    first_household: Household
+    second_household: Household
+
+
+def may_see(session: Session, user: User, pair: DuplicatePair) -> bool:
+    scope = staff_scope(session, user, HOUSEHOLDS)
+    households = session.scalars(select(Household.area_id).where(
+        Household.id.in_((pair.household_a_id, pair.household_b_id)))).all()
+    return any(scope.covers(area_id) for area_id in households)
+
+
+def pair_view(session: Session, ctx: ServiceContext, user: User, pair_id: int) -> PairView | None:
+    """The pair with both members and households, for a user whose area holds one of them (None otherwise:
+    the caller answers 404); the look is audited, as every read of personal data."""
+    pair = session.get(DuplicatePair, pair_id)
+    if pair is None or not may_see(session, user, pair):
+        return None
+    view = PairView(pair, session.get(HouseholdMember, pair.member_a_id), session.get(HouseholdMember, pair.member_b_id),
+                    session.get(Household, pair.household_a_id), session.get(Household, pair.household_b_id))
+    audit.record(session, ctx, "duplicates.view", actor_id=user.id, cnic=view.first_household.head_cnic,
+                 outcome=str(pair.id), detail={"households": [pair.household_a_id, pair.household_b_id]})
+    return view
+
+
+@dataclass
+class Decision:
+    ok: bool
+    reason: str = ""  # missing, bad_decision
+    pair: DuplicatePair | None = None
+    changed: bool = False
+
+
+def decide(session: Session, ctx: ServiceContext, user: User, pair_id: int, decision: str) -> Decision:
+    """Mark a pair the same person ("duplicate") or different people ("distinct"). Idempotent: the same
+    decision again changes nothing; a different one replaces it (both audited). Merges nothing."""
+    if decision not in DECISIONS:
+        return Decision(False, "bad_decision")
+    pair = session.get(DuplicatePair, pair_id)
+    if pair is None or not may_see(session, user, pair):
+        return Decision(False, "missing")
+    if pair.state == decision:
+        return Decision(True, pair=pair)
+    previous = pair.state
+    pair.state, pair.decided_by, pair.decided_at = decision, user.id, ctx.now()
+    audit.record(session, ctx, "duplicates.decide", actor_id=user.id, outcome=decision,
+                 detail={"pair": pair.id, "from": previous,
+                         "households": [pair.household_a_id, pair.household_b_id]})
+    return Decision(True, pair=pair, changed=True)
+
+
+def keep_members_district(session: Session, household_id: int, district_id: int | None) -> None:
+    """A household moved to another district: its members' copy of the district follows (set-based)."""
+    session.execute(update(HouseholdMember).where(HouseholdMember.household_id == household_id)
+                    .values(district_id=district_id).execution_options(synchronize_session=False))
+
