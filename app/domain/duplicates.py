@@ -141,7 +141,7 @@ def compare(a: Person, b: Person, today: date) -> Match | None:
     if father is None:
         score = 0.7 * name + 0.3 * birth
     else:
-        score = 0.5 * name + 0.25 * father + 0.25 * birth
+        score = 0.45 * name + 0.3 * father + 0.25 * birth  # a different father outweighs a shared birthday
     return Match(round(score, 3), round(name, 3), None if father is None else round(father, 3), birth)
 
 
