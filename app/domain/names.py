@@ -219,3 +219,27 @@ def name_key(text: str | None) -> str:
     """The name's phonetic key, the same from Urdu and from Latin letters: stored with each member
     (household_members.name_key) and compared by trigrams. Empty for a name with nothing to compare."""
     return " ".join(k for k in (token_key(t) for t in name_tokens(text)) if k)
+
+
+MUHAMMAD_KEY = _SPECIAL_KEYS["muhammad"]
+
+
+def name_blocks(key: str | None) -> tuple[str | None, str | None]:
+    """The two blocks a name is filed under for the duplicate search: the key of its first word that is not
+    "Muhammad" (so "Muhammad Bilal" and "Bilal" share a block) and all those words run together (so
+    "Abdul Rehman" and عبدالرحمن share one). A name searched for probes both blocks with each of its words
+    and its run-together form (probe_keys): two names meet when they share a word's key or are one word
+    written apart. Spelling and script differences are already gone in the key, so this misses only a
+    name whose every word differs in a consonant."""
+    words = [w for w in (key or "").split() if w != MUHAMMAD_KEY] or (key or "").split()
+    if not words:
+        return None, None
+    return words[0][:40], "".join(words)[:60]
+
+
+def probe_keys(key: str | None) -> tuple[str, ...]:
+    """The block values a name looks for: each of its words' keys and its words run together."""
+    words = [w for w in (key or "").split() if w != MUHAMMAD_KEY] or (key or "").split()
+    if not words:
+        return ()
+    return tuple(dict.fromkeys([*(w[:40] for w in words), "".join(words)[:60]]))

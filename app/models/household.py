@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
 from ..domain.duplicates import birth_year as year_of_birth
 from ..domain.household_status import HouseholdStatus
+from ..domain.names import name_blocks
 from ..domain.names import name_key as phonetic_name_key
 from ..extensions import db
 from .base import UtcDateTime, utcnow
@@ -104,6 +105,8 @@ class HouseholdMember(db.Model):
     # phonetic key (domain.names.name_key), the year of birth (from the date, or the age stated on the day it
     # was written) and the household's district.
     name_key: Mapped[str | None] = mapped_column(String(200))
+    name_block: Mapped[str | None] = mapped_column(String(40))  # domain.names.name_blocks
+    name_block_joined: Mapped[str | None] = mapped_column(String(60))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     district_id: Mapped[int | None] = mapped_column(Integer)
 
@@ -158,20 +161,25 @@ def add_answer_columns(model, table: str, catalogue: Catalogue = CATALOGUE) -> N
 add_answer_columns(Household, HOUSEHOLDS)
 add_answer_columns(HouseholdMember, MEMBERS)
 
-# The fuzzy duplicate search (services.duplicates): a district's members of a few birth years and one sex are
-# one range of ix_household_members_duplicate_search, compared by their name keys; on PostgreSQL a trigram
-# index on the key serves searches across districts (pg_trgm, migration 0013). Declared here, after the
-# answer columns (sex) exist.
+# The fuzzy duplicate search (services.duplicates): a district's members filed under one name block (a word's
+# phonetic key, or the name's words run together), of one sex and a few birth years, are one range of one of
+# these two indexes, which carry the name key and household so that the search ranks them by pg_trgm's
+# similarity without reading the table; on PostgreSQL a trigram index on the key serves searches across
+# districts (pg_trgm, migration 0013). Declared here, after the answer columns (sex) exist.
 _members = HouseholdMember.__table__.c
-Index("ix_household_members_duplicate_search", _members.district_id, _members.birth_year, _members.sex,
-      _members.name_key)
+_CARRIED = {"postgresql_include": ["name_key", "household_id"]}
+Index("ix_household_members_block_first", _members.district_id, _members.name_block, _members.sex,
+      _members.birth_year, **_CARRIED)
+Index("ix_household_members_block_joined", _members.district_id, _members.name_block_joined, _members.sex,
+      _members.birth_year, **_CARRIED)
 Index("ix_household_members_name_key_trgm", _members.name_key, postgresql_using="gin",
       postgresql_ops={"name_key": "gin_trgm_ops"})
 
 
 def _keep_match_columns(mapper, connection, member: HouseholdMember) -> None:
-    """name_key, birth_year and district_id follow the answers on every ORM write of a member."""
+    """name_key, its blocks, birth_year and district_id follow the answers on every ORM write of a member."""
     member.name_key = phonetic_name_key(member.name)[:200] or None
+    member.name_block, member.name_block_joined = name_blocks(member.name_key)
     member.birth_year = year_of_birth(member.dob, member.age_years, utcnow().date())
     if member.district_id is None and member.household_id is not None:
         member.district_id = connection.scalar(

@@ -29,7 +29,7 @@ from ..domain.cnic import CnicError, normalise_cnic
 from ..domain.duplicates import birth_year
 from ..domain.household_status import HouseholdStatus
 from ..domain.mobile import NETWORKS
-from ..domain.names import name_key
+from ..domain.names import name_blocks, name_key
 from ..domain import questionnaire as q
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, QuestionType
 from ..domain.roles import Role
@@ -332,7 +332,9 @@ def _cached_name_key(name: str | None) -> str | None:
 def match_columns(member: dict, district_id: int | None, today: date) -> dict:
     """What the duplicate search reads of a member, as the mapper events keep it for ORM writes
     (models.household): the name's phonetic key, the year of birth and the household's district."""
-    return {"name_key": _cached_name_key(member.get("name")),
+    key = _cached_name_key(member.get("name"))
+    block, joined = name_blocks(key)
+    return {"name_key": key, "name_block": block, "name_block_joined": joined,
             "birth_year": birth_year(member.get("dob"), member.get("age_years"), today),
             "district_id": district_id}
 

@@ -2,10 +2,12 @@
 for a supervisor, and the supervisor's decision (the same person, or different people), which sticks.
 
 The search narrows first, so that it stays a few index ranges at millions of members: the other members of
-the household's district, of the birth years the rules allow (domain.duplicates.year_window) and of the same
-sex, are one range of ix_household_members_duplicate_search. On PostgreSQL, pg_trgm's similarity() of the
-stored name keys (household_members.name_key, kept by every write) keeps the likely ones in SQL; on SQLite the
-range is read and compared in Python (trigrams computed as pg_trgm computes them, so both agree). Each
+the household's district filed under one of the name's blocks (a word's phonetic key, or the words run
+together: domain.names.name_blocks), of the same sex and of the birth years the rules allow
+(domain.duplicates.year_window), are a few ranges of ix_household_members_block_first / _block_joined. On
+PostgreSQL, pg_trgm's similarity() of the stored name keys (household_members.name_key, kept by every write and
+carried in those indexes) ranks them in SQL and keeps the best; on SQLite the range is read and compared in
+Python (trigrams computed as pg_trgm computes them, so both agree). Each
 candidate is then scored in Python (domain.duplicates.compare: name, father's or husband's name, birth,
 sex), and the pairs at or above the threshold are kept.
 
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..domain import duplicates as rules
 from ..domain.household_status import HouseholdStatus
-from ..domain.names import name_key
+from ..domain.names import name_key, probe_keys
 from ..models import DuplicatePair, Household, HouseholdMember, User
 from . import audit
 from .context import N_, ServiceContext
@@ -58,16 +60,32 @@ def _members(session: Session, household_id: int) -> list[HouseholdMember]:
                                 .order_by(HouseholdMember.position, HouseholdMember.id)))
 
 
-def _range_query(member: HouseholdMember, household: Household, today: date):
-    """The other members of the district, of the birth years and sex a match may have."""
+def _range_query(member: HouseholdMember, household: Household, today: date, columns):
+    """The other members of the district filed under one of the member's name blocks, of the birth years
+    and sex a match may have: a few ranges of the two block indexes."""
     window = rules.year_window(member.dob, member.age_years, today)
-    query = (select(HouseholdMember)
+    probes = probe_keys(member.name_key)
+    query = (select(*columns)
              .where(HouseholdMember.district_id == household.district_id,
+                    or_(HouseholdMember.name_block.in_(probes), HouseholdMember.name_block_joined.in_(probes)),
                     HouseholdMember.birth_year.between(*window),
                     HouseholdMember.household_id != household.id))
     if member.sex in ("male", "female"):
         query = query.where(HouseholdMember.sex.in_((member.sex, "transgender")))
     return query
+
+
+def _likely_ids(session: Session, member: HouseholdMember, household: Household, today: date,
+                postgres: bool) -> list[int]:
+    """The ids of the members worth scoring. PostgreSQL ranks the range by pg_trgm's similarity of the name
+    keys, read from the indexes themselves, and keeps the best PER_MEMBER; SQLite returns the range (capped)."""
+    if postgres:
+        likeness = func.similarity(HouseholdMember.name_key, member.name_key)
+        query = (_range_query(member, household, today, (HouseholdMember.id,))
+                 .where(likeness >= SQL_NAME_FLOOR).order_by(likeness.desc()).limit(PER_MEMBER))
+    else:
+        query = _range_query(member, household, today, (HouseholdMember.id,)).limit(SQLITE_RANGE_CAP)
+    return list(session.scalars(query))
 
 
 def find_candidates(session: Session, ctx: ServiceContext, household: Household) -> list[Candidate]:
@@ -78,27 +96,23 @@ def find_candidates(session: Session, ctx: ServiceContext, household: Household)
     today = ctx.now().date()
     postgres = session.get_bind().dialect.name == "postgresql"
     members = [m for m in _members(session, household.id) if m.name_key and m.birth_year is not None]
+    likely = {m.id: _likely_ids(session, m, household, today, postgres) for m in members}
+    wanted = {i for ids in likely.values() for i in ids}
+    if not wanted:
+        return []
+    # One read for every member worth scoring and one for their households.
+    others = {m.id: m for m in session.scalars(select(HouseholdMember).where(HouseholdMember.id.in_(wanted)))}
+    households = {h.id: (h.status, h.updated_at) for h in session.execute(
+        select(Household.id, Household.status, Household.updated_at)
+        .where(Household.id.in_({m.household_id for m in others.values()})))}
     found: list[Candidate] = []
     for member in members:
-        query = _range_query(member, household, today)
-        if postgres:
-            likeness = func.similarity(HouseholdMember.name_key, member.name_key)
-            query = query.where(likeness >= SQL_NAME_FLOOR).order_by(likeness.desc()).limit(PER_MEMBER)
-        else:
-            query = query.limit(SQLITE_RANGE_CAP)
-        others = list(session.scalars(query))
-        if not others:
-            continue
-        statuses = dict(session.execute(select(Household.id, Household.status)
-                                        .where(Household.id.in_({o.household_id for o in others}))).all())
-        updated = dict(session.execute(select(Household.id, Household.updated_at)
-                                       .where(Household.id.in_({o.household_id for o in others}))).all())
         me = _person(member, _stated_on(household, today))
         scored = []
-        for other in others:
-            if statuses.get(other.household_id) in NOT_IN_REGISTRY:
+        for other in (others[i] for i in likely[member.id]):
+            status, stamp = households.get(other.household_id, (None, None))
+            if status in NOT_IN_REGISTRY:
                 continue
-            stamp = updated.get(other.household_id)
             match = rules.compare(me, _person(other, stamp.date() if stamp else today), today)
             if rules.is_candidate(match):
                 scored.append(Candidate(member, other, match))

@@ -1,4 +1,4 @@
-"""fuzzy duplicates: the member's father's or husband's name; household_members.name_key, birth_year and
+"""fuzzy duplicates: the member's father's or husband's name; household_members.name_key, its blocks, birth_year and
 district_id for the duplicate search (filled here for the members already stored), its index and, on
 PostgreSQL, pg_trgm with a trigram index on name_key; duplicate_pairs (candidate pairs and decisions)
 
@@ -24,17 +24,24 @@ def _fill_match_columns(bind) -> None:
     """name_key of every stored member, set-based: each distinct name's key is computed once in Python
     (app.domain.names, plain Python), staged in a temporary table, and written by one UPDATE … FROM with the
     year of birth (the date's, or the age's year counted from the household's last change) and the district."""
-    from app.domain.names import name_key
+    from app.domain.names import name_blocks, name_key
 
     postgres = bind.dialect.name == "postgresql"
-    bind.execute(sa.text("CREATE TEMPORARY TABLE tmp_name_keys (name VARCHAR(100) PRIMARY KEY, name_key VARCHAR(200))"))
+    bind.execute(sa.text("CREATE TEMPORARY TABLE tmp_name_keys (name VARCHAR(100) PRIMARY KEY, name_key VARCHAR(200), "
+                         "name_block VARCHAR(40), name_block_joined VARCHAR(60))"))
     names = bind.execute(sa.text("SELECT DISTINCT name FROM household_members"))
     while batch := names.fetchmany(NAMES_PER_BATCH):
-        bind.execute(sa.text("INSERT INTO tmp_name_keys (name, name_key) VALUES (:name, :name_key)"),
-                     [{"name": name, "name_key": name_key(name)[:200] or None} for (name,) in batch])
+        rows = []
+        for (name,) in batch:
+            key = name_key(name)[:200] or None
+            block, joined = name_blocks(key)
+            rows.append({"name": name, "name_key": key, "block": block, "joined": joined})
+        bind.execute(sa.text("INSERT INTO tmp_name_keys (name, name_key, name_block, name_block_joined) "
+                             "VALUES (:name, :name_key, :block, :joined)"), rows)
     if postgres:
         bind.execute(sa.text(
-            "UPDATE household_members AS m SET name_key = k.name_key, district_id = h.district_id, "
+            "UPDATE household_members AS m SET name_key = k.name_key, name_block = k.name_block, "
+            "name_block_joined = k.name_block_joined, district_id = h.district_id, "
             "birth_year = COALESCE(CAST(EXTRACT(YEAR FROM m.dob) AS INTEGER), "
             "CAST(EXTRACT(YEAR FROM h.updated_at) AS INTEGER) - m.age_years) "
             "FROM households AS h, tmp_name_keys AS k WHERE h.id = m.household_id AND k.name = m.name"))
@@ -42,6 +49,9 @@ def _fill_match_columns(bind) -> None:
         bind.execute(sa.text(
             "UPDATE household_members SET "
             "name_key = (SELECT name_key FROM tmp_name_keys AS k WHERE k.name = household_members.name), "
+            "name_block = (SELECT name_block FROM tmp_name_keys AS k WHERE k.name = household_members.name), "
+            "name_block_joined = (SELECT name_block_joined FROM tmp_name_keys AS k "
+            " WHERE k.name = household_members.name), "
             "district_id = (SELECT district_id FROM households AS h WHERE h.id = household_members.household_id), "
             "birth_year = COALESCE(CAST(strftime('%Y', dob) AS INTEGER), "
             "(SELECT CAST(strftime('%Y', updated_at) AS INTEGER) FROM households AS h "
@@ -57,13 +67,17 @@ def upgrade():
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.add_column(sa.Column('father_or_husband_name', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('name_key', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('name_block', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('name_block_joined', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('birth_year', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('district_id', sa.Integer(), nullable=True))
     _fill_match_columns(bind)
     # The indexes after the fill: built once over the filled rows rather than kept through a million updates.
     with op.batch_alter_table('household_members', schema=None) as batch_op:
-        batch_op.create_index('ix_household_members_duplicate_search',
-                              ['district_id', 'birth_year', 'sex', 'name_key'], unique=False)
+        for name, block in (('ix_household_members_block_first', 'name_block'),
+                            ('ix_household_members_block_joined', 'name_block_joined')):
+            batch_op.create_index(name, ['district_id', block, 'sex', 'birth_year'], unique=False,
+                                  postgresql_include=['name_key', 'household_id'])
         batch_op.create_index('ix_household_members_name_key_trgm', ['name_key'], unique=False,
                               postgresql_using='gin', postgresql_ops={'name_key': 'gin_trgm_ops'})
     op.create_table(
@@ -105,8 +119,11 @@ def downgrade():
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.drop_index('ix_household_members_name_key_trgm', postgresql_using='gin',
                             postgresql_ops={'name_key': 'gin_trgm_ops'})
-        batch_op.drop_index('ix_household_members_duplicate_search')
+        batch_op.drop_index('ix_household_members_block_joined')
+        batch_op.drop_index('ix_household_members_block_first')
         batch_op.drop_column('district_id')
         batch_op.drop_column('birth_year')
+        batch_op.drop_column('name_block_joined')
+        batch_op.drop_column('name_block')
         batch_op.drop_column('name_key')
         batch_op.drop_column('father_or_husband_name')

@@ -187,3 +187,21 @@ def test_a_wife_recorded_with_and_without_begum_under_her_husbands_name():
     one = Person("Razia Begum", "female", age_years=41, on=TODAY, father_or_husband_name="Muhammad Akram")
     other = Person("رضیہ", "female", age_years=40, on=TODAY, father_or_husband_name="محمد اکرم")
     assert is_candidate(compare(one, other, TODAY))
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("Muhammad Bilal", "بلال"), ("Ahmed Bilal", "Bilal Ahmed"), ("Abdul Rehman", "عبدالرحمن"),
+    ("Muhammad Bilal Khan", "Bilal"), ("Razia Begum", "رضیہ"),
+])
+def test_names_that_may_be_one_person_share_a_search_block(one, other):
+    from app.domain.names import name_blocks, probe_keys
+
+    for mine, theirs in ((one, other), (other, one)):
+        assert set(probe_keys(name_key(mine))) & set(name_blocks(name_key(theirs)))
+
+
+def test_muhammad_alone_is_its_own_block_and_a_blank_name_has_none():
+    from app.domain.names import name_blocks, probe_keys
+
+    assert name_blocks(name_key("Muhammad")) == ("mhmd", "mhmd") and probe_keys("mhmd") == ("mhmd",)
+    assert name_blocks("") == (None, None) and probe_keys(None) == ()
