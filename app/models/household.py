@@ -163,11 +163,11 @@ add_answer_columns(HouseholdMember, MEMBERS)
 
 # The fuzzy duplicate search (services.duplicates): a district's members filed under one name block (a word's
 # phonetic key, or the name's words run together), of one sex and a few birth years, are one range of one of
-# these two indexes, which carry the name key and household so that the search ranks them by pg_trgm's
-# similarity without reading the table; on PostgreSQL a trigram index on the key serves searches across
-# districts (pg_trgm, migration 0013). Declared here, after the answer columns (sex) exist.
+# these two indexes, which carry the name key, household, date of birth and id, so that the search filters
+# and ranks them (pg_trgm's similarity) without reading the table; on PostgreSQL a trigram index on the key
+# serves searches across districts (pg_trgm, migration 0013). Declared here, after the answer columns exist.
 _members = HouseholdMember.__table__.c
-_CARRIED = {"postgresql_include": ["name_key", "household_id"]}
+_CARRIED = {"postgresql_include": ["name_key", "household_id", "dob", "id"]}
 Index("ix_household_members_block_first", _members.district_id, _members.name_block, _members.sex,
       _members.birth_year, **_CARRIED)
 Index("ix_household_members_block_joined", _members.district_id, _members.name_block_joined, _members.sex,

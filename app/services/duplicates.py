@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy import case, delete, func, literal, or_, select, true, union, update
 from sqlalchemy.orm import Session, aliased
 
 from ..domain import duplicates as rules
@@ -60,31 +60,54 @@ def _members(session: Session, household_id: int) -> list[HouseholdMember]:
                                 .order_by(HouseholdMember.position, HouseholdMember.id)))
 
 
-def _range_query(member: HouseholdMember, household: Household, today: date, columns):
-    """The other members of the district filed under one of the member's name blocks, of the birth years
-    and sex a match may have: a few ranges of the two block indexes."""
+def _birth_may_match(member: HouseholdMember):
+    """A cheap test on the other's date of birth before any name is compared: within DOB_DAYS days, or the
+    same with day and month swapped, or not known (then the age decides, within the birth years searched)."""
+    if member.dob is None:
+        return true()
+    days = timedelta(days=rules.DOB_DAYS)
+    tests = [HouseholdMember.dob.is_(None), HouseholdMember.dob.between(member.dob - days, member.dob + days)]
+    swap = rules.swapped(member.dob)
+    if swap is not None:
+        tests.append(HouseholdMember.dob == swap)
+    return or_(*tests)
+
+
+def _block_queries(member: HouseholdMember, household: Household, today: date, postgres: bool):
+    """One query per name block column: the other members of the district filed under one of the member's
+    blocks, of the sex and birth years a match may have (a range of ix_household_members_block_first or
+    _block_joined), whose date of birth may match; on PostgreSQL with pg_trgm's similarity of the name keys,
+    computed only for those (a CASE keeps that order), everything read from the index itself."""
     window = rules.year_window(member.dob, member.age_years, today)
     probes = probe_keys(member.name_key)
-    query = (select(*columns)
-             .where(HouseholdMember.district_id == household.district_id,
-                    or_(HouseholdMember.name_block.in_(probes), HouseholdMember.name_block_joined.in_(probes)),
-                    HouseholdMember.birth_year.between(*window),
-                    HouseholdMember.household_id != household.id))
-    if member.sex in ("male", "female"):
-        query = query.where(HouseholdMember.sex.in_((member.sex, "transgender")))
-    return query
+    sexes = (member.sex, "transgender") if member.sex in ("male", "female") else None
+    birth = _birth_may_match(member)
+    queries = []
+    for block in (HouseholdMember.name_block, HouseholdMember.name_block_joined):
+        if postgres:
+            likeness = case((birth, func.similarity(HouseholdMember.name_key, member.name_key)), else_=0.0)
+            query = select(HouseholdMember.id, likeness.label("likeness")).where(likeness >= SQL_NAME_FLOOR)
+        else:
+            query = select(HouseholdMember.id, literal(1.0).label("likeness")).where(birth)
+        query = query.where(HouseholdMember.district_id == household.district_id, block.in_(probes),
+                            HouseholdMember.birth_year.between(*window),
+                            HouseholdMember.household_id != household.id)
+        if sexes:
+            query = query.where(HouseholdMember.sex.in_(sexes))
+        queries.append(query)
+    return queries
 
 
 def _likely_ids(session: Session, member: HouseholdMember, household: Household, today: date,
                 postgres: bool) -> list[int]:
-    """The ids of the members worth scoring. PostgreSQL ranks the range by pg_trgm's similarity of the name
-    keys, read from the indexes themselves, and keeps the best PER_MEMBER; SQLite returns the range (capped)."""
+    """The ids of the members worth scoring: on PostgreSQL the PER_MEMBER most alike by pg_trgm; on SQLite
+    the narrowed range (capped), for Python to compare."""
+    both = union(*_block_queries(member, household, today, postgres)).subquery()
+    query = select(both.c.id)
     if postgres:
-        likeness = func.similarity(HouseholdMember.name_key, member.name_key)
-        query = (_range_query(member, household, today, (HouseholdMember.id,))
-                 .where(likeness >= SQL_NAME_FLOOR).order_by(likeness.desc()).limit(PER_MEMBER))
+        query = query.order_by(both.c.likeness.desc(), both.c.id).limit(PER_MEMBER)
     else:
-        query = _range_query(member, household, today, (HouseholdMember.id,)).limit(SQLITE_RANGE_CAP)
+        query = query.limit(SQLITE_RANGE_CAP)
     return list(session.scalars(query))
 
 

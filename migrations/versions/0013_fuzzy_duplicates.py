@@ -77,7 +77,7 @@ def upgrade():
         for name, block in (('ix_household_members_block_first', 'name_block'),
                             ('ix_household_members_block_joined', 'name_block_joined')):
             batch_op.create_index(name, ['district_id', block, 'sex', 'birth_year'], unique=False,
-                                  postgresql_include=['name_key', 'household_id'])
+                                  postgresql_include=['name_key', 'household_id', 'dob', 'id'])
         batch_op.create_index('ix_household_members_name_key_trgm', ['name_key'], unique=False,
                               postgresql_using='gin', postgresql_ops={'name_key': 'gin_trgm_ops'})
     op.create_table(
