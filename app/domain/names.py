@@ -243,3 +243,17 @@ def probe_keys(key: str | None) -> tuple[str, ...]:
     if not words:
         return ()
     return tuple(dict.fromkeys([*(w[:40] for w in words), "".join(words)[:60]]))
+
+
+def key_variants(key: str | None) -> tuple[str, ...]:
+    """The whole keys a name may be stored under when it is the same name written more or less fully: as
+    it is, with or without "Muhammad" in front, its words run together, and its first word alone (a family
+    name left out). The search looks these up exactly where the birth is known only to a few years."""
+    if not key:
+        return ()
+    words = [w for w in key.split() if w != MUHAMMAD_KEY]
+    if not words:
+        return (key,)
+    bare = " ".join(words)
+    variants = [key, bare, f"{MUHAMMAD_KEY} {bare}", "".join(words), words[0], f"{MUHAMMAD_KEY} {words[0]}"]
+    return tuple(dict.fromkeys(v[:200] for v in variants))

@@ -161,17 +161,20 @@ def add_answer_columns(model, table: str, catalogue: Catalogue = CATALOGUE) -> N
 add_answer_columns(Household, HOUSEHOLDS)
 add_answer_columns(HouseholdMember, MEMBERS)
 
-# The fuzzy duplicate search (services.duplicates): a district's members filed under one name block (a word's
-# phonetic key, or the name's words run together), of one sex and a few birth years, are one range of one of
-# these two indexes, which carry the name key, household, date of birth and id, so that the search filters
-# and ranks them (pg_trgm's similarity) without reading the table; on PostgreSQL a trigram index on the key
+# The fuzzy duplicate search (services.duplicates) reads only these indexes (they carry what it compares):
+# a district's members of one sex whose whole name key is one of a few variants, within a few birth years
+# (name_search); and those filed under one of the name's blocks (a word's phonetic key, or the words run
+# together) born within days of a date (block_first, block_joined). On PostgreSQL a trigram index on the key
 # serves searches across districts (pg_trgm, migration 0013). Declared here, after the answer columns exist.
 _members = HouseholdMember.__table__.c
-_CARRIED = {"postgresql_include": ["name_key", "household_id", "dob", "id"]}
+# What the comparison reads of a member rides in the indexes, so that a search never reads the table.
+_COMPARED = ["household_id", "id", "name", "father_or_husband_name", "age_years"]
+Index("ix_household_members_name_search", _members.district_id, _members.name_key, _members.sex,
+      _members.birth_year, postgresql_include=[*_COMPARED, "dob"])
 Index("ix_household_members_block_first", _members.district_id, _members.name_block, _members.sex,
-      _members.birth_year, **_CARRIED)
+      _members.dob, postgresql_include=[*_COMPARED, "name_key", "birth_year"])
 Index("ix_household_members_block_joined", _members.district_id, _members.name_block_joined, _members.sex,
-      _members.birth_year, **_CARRIED)
+      _members.dob, postgresql_include=[*_COMPARED, "name_key", "birth_year"])
 Index("ix_household_members_name_key_trgm", _members.name_key, postgresql_using="gin",
       postgresql_ops={"name_key": "gin_trgm_ops"})
 

@@ -1,15 +1,16 @@
 """Fuzzy duplicate members: finding members of other households who may be the same person, keeping the pairs
 for a supervisor, and the supervisor's decision (the same person, or different people), which sticks.
 
-The search narrows first, so that it stays a few index ranges at millions of members: the other members of
-the household's district filed under one of the name's blocks (a word's phonetic key, or the words run
-together: domain.names.name_blocks), of the same sex and of the birth years the rules allow
-(domain.duplicates.year_window), are a few ranges of ix_household_members_block_first / _block_joined. On
-PostgreSQL, pg_trgm's similarity() of the stored name keys (household_members.name_key, kept by every write and
-carried in those indexes) ranks them in SQL and keeps the best; on SQLite the range is read and compared in
-Python (trigrams computed as pg_trgm computes them, so both agree). Each
-candidate is then scored in Python (domain.duplicates.compare: name, father's or husband's name, birth,
-sex), and the pairs at or above the threshold are kept.
+The search narrows first, so that it stays a few small index ranges at millions of members (the district
+and the sex always): members whose whole phonetic name key is a variant of this one (with or without
+"Muhammad", words run together, the first word alone) within the birth years the rules allow; and, for a
+member whose date of birth is known, members filed under one of the name's blocks (a word's key, or the words
+run together: domain.names.name_blocks) born within 5 days of it or on the swapped date. On PostgreSQL,
+pg_trgm's similarity() of the stored name keys (household_members.name_key, kept by every write and carried
+in those indexes) ranks them and keeps the best; on SQLite the rows are compared in Python (trigrams computed
+as pg_trgm computes them, so both agree). Each candidate is then scored in Python
+(domain.duplicates.compare: name, father's or husband's name, birth, sex), and the pairs at or above the
+threshold are kept.
 
 Nothing here merges, changes or deletes a member or a household. Services never commit.
 """
@@ -19,12 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, delete, func, literal, or_, select, true, union, update
+from sqlalchemy import Row, delete, func, literal, or_, select, true, union, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from ..domain import duplicates as rules
 from ..domain.household_status import HouseholdStatus
-from ..domain.names import name_key, probe_keys
+from ..domain.names import key_variants, name_key, probe_keys
 from ..models import DuplicatePair, Household, HouseholdMember, User
 from . import audit
 from .context import N_, ServiceContext
@@ -41,13 +42,27 @@ NOT_IN_REGISTRY = (HouseholdStatus.REJECTED,)
 @dataclass(frozen=True)
 class Candidate:
     member: HouseholdMember  # of the household searched
-    other: HouseholdMember  # of another household
+    other: Row  # of another household: the compared columns (_COMPARED)
     match: rules.Match
 
 
-def _person(member: HouseholdMember, on: date) -> rules.Person:
+def _person(member, on: date) -> rules.Person:
     return rules.Person(name=member.name or "", sex=member.sex, dob=member.dob, age_years=member.age_years, on=on,
                         father_or_husband_name=member.father_or_husband_name, key=member.name_key or "")
+
+
+# What the comparison reads of another member, all carried by the search indexes (no read of the table).
+_COMPARED = (HouseholdMember.id, HouseholdMember.household_id, HouseholdMember.name, HouseholdMember.name_key,
+             HouseholdMember.sex, HouseholdMember.dob, HouseholdMember.age_years,
+             HouseholdMember.father_or_husband_name, HouseholdMember.birth_year)
+
+
+def _age_stated_on(other, today: date) -> date:
+    """When another member's age was given: the year its birth year was counted from (birth_year is the
+    year of the write less the age), mid-year."""
+    if other.age_years is None or other.birth_year is None:
+        return today
+    return min(today, date(other.birth_year + other.age_years, 7, 1))
 
 
 def _stated_on(household: Household, today: date) -> date:
@@ -60,98 +75,102 @@ def _members(session: Session, household_id: int) -> list[HouseholdMember]:
                                 .order_by(HouseholdMember.position, HouseholdMember.id)))
 
 
-def _birth_may_match(member: HouseholdMember):
-    """A cheap test on the other's date of birth before any name is compared: within DOB_DAYS days, or the
-    same with day and month swapped, or not known (then the age decides, within the birth years searched)."""
-    if member.dob is None:
-        return true()
+def _dates_to_search(dob: date) -> list[tuple[date, date]]:
+    """The ranges of dates of birth that match `dob`: within DOB_DAYS days, and the day with day and month
+    swapped."""
     days = timedelta(days=rules.DOB_DAYS)
-    tests = [HouseholdMember.dob.is_(None), HouseholdMember.dob.between(member.dob - days, member.dob + days)]
-    swap = rules.swapped(member.dob)
+    ranges = [(dob - days, dob + days)]
+    swap = rules.swapped(dob)
     if swap is not None:
-        tests.append(HouseholdMember.dob == swap)
-    return or_(*tests)
+        ranges.append((swap, swap))
+    return ranges
 
 
-def _block_queries(member: HouseholdMember, household: Household, today: date, postgres: bool):
-    """One query per name block column: the other members of the district filed under one of the member's
-    blocks, of the sex and birth years a match may have (a range of ix_household_members_block_first or
-    _block_joined), whose date of birth may match; on PostgreSQL with pg_trgm's similarity of the name keys,
-    computed only for those (a CASE keeps that order), everything read from the index itself."""
-    window = rules.year_window(member.dob, member.age_years, today)
+def _same_name_query(member: HouseholdMember, household: Household, today: date, others: tuple):
+    """(1) Members whose whole name key is a variant of this one (domain.names.key_variants) within the birth
+    years the rules allow, the same key first and the nearest birth year next. For a member whose date of
+    birth is known, only those whose date is not (the others are found by (2))."""
+    query = select(*_COMPARED).where(
+        *others, HouseholdMember.name_key.in_(key_variants(member.name_key)),
+        HouseholdMember.birth_year.between(*rules.year_window(member.dob, member.age_years, today)))
+    if member.dob is not None:
+        query = query.where(HouseholdMember.dob.is_(None))
+    return (query.order_by((HouseholdMember.name_key != member.name_key),
+                           func.abs(HouseholdMember.birth_year - member.birth_year), HouseholdMember.id)
+            .limit(PER_MEMBER))
+
+
+def _near_birthday_query(member: HouseholdMember, household: Household, others: tuple, postgres: bool):
+    """(2) For a member whose date of birth is known: members filed under one of the name's blocks born within
+    DOB_DAYS days of it or on the swapped date, the most alike names first (pg_trgm's similarity on
+    PostgreSQL; SQLite returns them all, capped, for Python to compare)."""
     probes = probe_keys(member.name_key)
-    sexes = (member.sex, "transgender") if member.sex in ("male", "female") else None
-    birth = _birth_may_match(member)
-    queries = []
-    for block in (HouseholdMember.name_block, HouseholdMember.name_block_joined):
-        if postgres:
-            likeness = case((birth, func.similarity(HouseholdMember.name_key, member.name_key)), else_=0.0)
-            query = select(HouseholdMember.id, likeness.label("likeness")).where(likeness >= SQL_NAME_FLOOR)
-        else:
-            query = select(HouseholdMember.id, literal(1.0).label("likeness")).where(birth)
-        query = query.where(HouseholdMember.district_id == household.district_id, block.in_(probes),
-                            HouseholdMember.birth_year.between(*window),
-                            HouseholdMember.household_id != household.id)
-        if sexes:
-            query = query.where(HouseholdMember.sex.in_(sexes))
-        queries.append(query)
-    return queries
+    ranges = [HouseholdMember.dob.between(low, high) for low, high in _dates_to_search(member.dob)]
+    both = union(*(select(*_COMPARED).where(*others, block.in_(probes), dates)
+                   for block in (HouseholdMember.name_block, HouseholdMember.name_block_joined)
+                   for dates in ranges)).subquery()
+    if not postgres:
+        return select(both).limit(SQLITE_RANGE_CAP)
+    likeness = func.similarity(both.c.name_key, member.name_key)
+    return (select(both).where(likeness >= SQL_NAME_FLOOR)
+            .order_by(likeness.desc(), both.c.id).limit(PER_MEMBER))
 
 
-def _likely_ids(session: Session, member: HouseholdMember, household: Household, today: date,
-                postgres: bool) -> list[int]:
-    """The ids of the members worth scoring: on PostgreSQL the PER_MEMBER most alike by pg_trgm; on SQLite
-    the narrowed range (capped), for Python to compare."""
-    both = union(*_block_queries(member, household, today, postgres)).subquery()
-    query = select(both.c.id)
-    if postgres:
-        query = query.order_by(both.c.likeness.desc(), both.c.id).limit(PER_MEMBER)
-    else:
-        query = query.limit(SQLITE_RANGE_CAP)
-    return list(session.scalars(query))
+def _likely_for(member: HouseholdMember, household: Household, today: date, postgres: bool) -> list:
+    """The queries of the other members worth scoring for one member, each selecting (for_member, id), from a
+    few small ranges of the search indexes (the district and the sex always). A date that is only an age is
+    matched on whole name keys only: a few birth years of a district hold too many people under one word to
+    compare every name."""
+    others = (HouseholdMember.district_id == household.district_id, HouseholdMember.household_id != household.id)
+    if member.sex in ("male", "female"):
+        others += (HouseholdMember.sex.in_((member.sex, "transgender")),)
+    queries = [_same_name_query(member, household, today, others)]
+    if member.dob is not None:
+        queries.append(_near_birthday_query(member, household, others, postgres))
+    subqueries = [q.subquery() for q in queries]
+    return [select(literal(member.id).label("for_member"), *sub.c) for sub in subqueries]
 
 
 def find_candidates(session: Session, ctx: ServiceContext, household: Household) -> list[Candidate]:
     """Members of other households (same district) who may be the same person as one of this household's,
-    best first. Reads only."""
+    best first. Reads only: one statement for the whole household besides reading its own members."""
     if household.district_id is None:
         return []
     today = ctx.now().date()
     postgres = session.get_bind().dialect.name == "postgresql"
     members = [m for m in _members(session, household.id) if m.name_key and m.birth_year is not None]
-    likely = {m.id: _likely_ids(session, m, household, today, postgres) for m in members}
-    wanted = {i for ids in likely.values() for i in ids}
-    if not wanted:
+    if not members:
         return []
-    # One read for every member worth scoring and one for their households.
-    others = {m.id: m for m in session.scalars(select(HouseholdMember).where(HouseholdMember.id.in_(wanted)))}
-    households = {h.id: (h.status, h.updated_at) for h in session.execute(
-        select(Household.id, Household.status, Household.updated_at)
-        .where(Household.id.in_({m.household_id for m in others.values()})))}
+    likely = union_all(*(q for m in members for q in _likely_for(m, household, today, postgres))).subquery()
+    by_member: dict[int, dict[int, Row]] = {}
+    for row in session.execute(select(likely)):
+        by_member.setdefault(row.for_member, {})[row.id] = row  # a row found twice is scored once
     found: list[Candidate] = []
     for member in members:
         me = _person(member, _stated_on(household, today))
         scored = []
-        for other in (others[i] for i in likely[member.id]):
-            status, stamp = households.get(other.household_id, (None, None))
-            if status in NOT_IN_REGISTRY:
-                continue
-            match = rules.compare(me, _person(other, stamp.date() if stamp else today), today)
+        for other in by_member.get(member.id, {}).values():
+            match = rules.compare(me, _person(other, _age_stated_on(other, today)), today)
             if rules.is_candidate(match):
                 scored.append(Candidate(member, other, match))
-        scored.sort(key=lambda c: -c.match.score)
+        scored.sort(key=lambda c: (-c.match.score, c.other.id))
         found.extend(scored[:PER_MEMBER])
-    return found
+    if not found:
+        return found
+    # A rejected household is no longer in the registry: read the few candidates' states, not every row's.
+    gone = set(session.scalars(select(Household.id).where(
+        Household.id.in_({c.other.household_id for c in found}), Household.status.in_(NOT_IN_REGISTRY))))
+    return [c for c in found if c.other.household_id not in gone]
 
 
-def identity(member: HouseholdMember) -> str:
+def identity(member) -> str:
     """A member's identity that survives removing and adding them again: the name's key and the sex (the
     household is kept beside it)."""
-    key = member.name_key or name_key(member.name)
+    key = member.name_key or name_key(member.name)  # a member record or a row of _COMPARED
     return f"{key}|{member.sex or ''}"[:220]
 
 
-def _sides(a: HouseholdMember, b: HouseholdMember) -> tuple[HouseholdMember, HouseholdMember]:
+def _sides(a, b):
     return (a, b) if a.household_id < b.household_id else (b, a)
 
 

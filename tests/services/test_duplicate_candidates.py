@@ -205,3 +205,22 @@ def test_a_household_that_moves_district_takes_its_members_search_range_along(se
     session.commit()
     assert {m.district_id for m in session.scalars(select(HouseholdMember).where(
         HouseholdMember.household_id == household.id))} == {multan}
+
+
+def test_a_rejected_household_is_no_longer_searched(session, ctx):
+    latin = _bilal_in_latin(session)
+    _bilal_in_urdu(session, status=HouseholdStatus.REJECTED)
+    session.commit()
+    assert [c for c in duplicates.find_candidates(session, ctx, latin) if c.member.name == "Muhammad Bilal"] == []
+
+
+def test_bilal_and_muhammad_bilal_known_only_by_age_meet_on_their_whole_name_key(session, ctx):
+    latin = make_household(session, area="Lahore", members=_family("Akbar", "35202-7070707-1", {
+        "name": "Bilal", "dob": None, "age_years": 10}))
+    make_household(session, area="Lahore", members=_family("Sajid", "35202-8080808-1", {
+        "name": "محمد بلال", "dob": None, "age_years": 11}))
+    make_household(session, area="Lahore", members=_family("Sajid", "35202-9090909-1", {
+        "name": "Hamza", "dob": None, "age_years": 10}))
+    session.commit()
+    found = [c.other.name for c in duplicates.find_candidates(session, ctx, latin) if c.member.name == "Bilal"]
+    assert found == ["محمد بلال"]
