@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Row, delete, func, literal, or_, select, true, union, union_all, update
+from sqlalchemy import Boolean, Row, bindparam, delete, func, or_, select, true, union, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from ..domain import duplicates as rules
@@ -75,65 +75,63 @@ def _members(session: Session, household_id: int) -> list[HouseholdMember]:
                                 .order_by(HouseholdMember.position, HouseholdMember.id)))
 
 
-def _dates_to_search(dob: date) -> list[tuple[date, date]]:
-    """The ranges of dates of birth that match `dob`: within DOB_DAYS days, and the day with day and month
-    swapped."""
-    days = timedelta(days=rules.DOB_DAYS)
-    ranges = [(dob - days, dob + days)]
-    swap = rules.swapped(dob)
-    if swap is not None:
-        ranges.append((swap, swap))
-    return ranges
+def _search_statement(postgres: bool):
+    """One statement for one member, built once (so compiled once, and prepared by the driver), from a few
+    small ranges of the search indexes (household_members.*: the district and the sex always):
+
+    (1) members whose whole name key is a variant of this one (domain.names.key_variants) within the birth
+        years the rules allow, the same key first and the nearest year next; for a member whose date of
+        birth is known, only those whose date is not (the others are found by (2));
+    (2) members filed under one of the name's blocks (domain.names.probe_keys) born within DOB_DAYS days of
+        the member's date of birth or on the swapped date, the most alike names first by pg_trgm's
+        similarity (an empty range for a member known only by age: a few birth years of a district hold too
+        many people under one word to compare every name).
+    SQLite returns (2) unranked (capped), for Python to compare."""
+    member = HouseholdMember
+    others = (member.district_id == bindparam("district"), member.household_id != bindparam("household"),
+              member.sex.in_(bindparam("sexes", expanding=True)))
+    same_name = (select(*_COMPARED)
+                 .where(*others, member.name_key.in_(bindparam("variants", expanding=True)),
+                        member.birth_year.between(bindparam("year_low"), bindparam("year_high")),
+                        or_(bindparam("any_dob", type_=Boolean), member.dob.is_(None)))
+                 .order_by(member.name_key != bindparam("key"), func.abs(member.birth_year - bindparam("year")),
+                           member.id)
+                 .limit(PER_MEMBER)).subquery()
+    near = union(*(select(*_COMPARED).where(*others, block.in_(bindparam("probes", expanding=True)),
+                                            member.dob.between(bindparam(low), bindparam(high)))
+                   for block in (member.name_block, member.name_block_joined)
+                   for low, high in (("day_low", "day_high"), ("swap_low", "swap_high")))).subquery()
+    if postgres:
+        likeness = func.similarity(near.c.name_key, bindparam("key"))
+        near_birthday = (select(near).where(likeness >= SQL_NAME_FLOOR).order_by(likeness.desc(), near.c.id)
+                         .limit(PER_MEMBER)).subquery()
+    else:
+        near_birthday = select(near).limit(SQLITE_RANGE_CAP).subquery()
+    return union_all(select(same_name), select(near_birthday))
 
 
-def _same_name_query(member: HouseholdMember, household: Household, today: date, others: tuple):
-    """(1) Members whose whole name key is a variant of this one (domain.names.key_variants) within the birth
-    years the rules allow, the same key first and the nearest birth year next. For a member whose date of
-    birth is known, only those whose date is not (the others are found by (2))."""
-    query = select(*_COMPARED).where(
-        *others, HouseholdMember.name_key.in_(key_variants(member.name_key)),
-        HouseholdMember.birth_year.between(*rules.year_window(member.dob, member.age_years, today)))
-    if member.dob is not None:
-        query = query.where(HouseholdMember.dob.is_(None))
-    return (query.order_by((HouseholdMember.name_key != member.name_key),
-                           func.abs(HouseholdMember.birth_year - member.birth_year), HouseholdMember.id)
-            .limit(PER_MEMBER))
+_STATEMENTS = {postgres: _search_statement(postgres) for postgres in (True, False)}
+_NO_DAYS = (date(1, 1, 2), date(1, 1, 1))  # an empty range of dates
+_SEXES = ("male", "female", "transgender")
 
 
-def _near_birthday_query(member: HouseholdMember, household: Household, others: tuple, postgres: bool):
-    """(2) For a member whose date of birth is known: members filed under one of the name's blocks born within
-    DOB_DAYS days of it or on the swapped date, the most alike names first (pg_trgm's similarity on
-    PostgreSQL; SQLite returns them all, capped, for Python to compare)."""
-    probes = probe_keys(member.name_key)
-    ranges = [HouseholdMember.dob.between(low, high) for low, high in _dates_to_search(member.dob)]
-    both = union(*(select(*_COMPARED).where(*others, block.in_(probes), dates)
-                   for block in (HouseholdMember.name_block, HouseholdMember.name_block_joined)
-                   for dates in ranges)).subquery()
-    if not postgres:
-        return select(both).limit(SQLITE_RANGE_CAP)
-    likeness = func.similarity(both.c.name_key, member.name_key)
-    return (select(both).where(likeness >= SQL_NAME_FLOOR)
-            .order_by(likeness.desc(), both.c.id).limit(PER_MEMBER))
-
-
-def _likely_for(member: HouseholdMember, household: Household, today: date, postgres: bool) -> list:
-    """The queries of the other members worth scoring for one member, each selecting (for_member, id), from a
-    few small ranges of the search indexes (the district and the sex always). A date that is only an age is
-    matched on whole name keys only: a few birth years of a district hold too many people under one word to
-    compare every name."""
-    others = (HouseholdMember.district_id == household.district_id, HouseholdMember.household_id != household.id)
-    if member.sex in ("male", "female"):
-        others += (HouseholdMember.sex.in_((member.sex, "transgender")),)
-    queries = [_same_name_query(member, household, today, others)]
-    if member.dob is not None:
-        queries.append(_near_birthday_query(member, household, others, postgres))
-    subqueries = [q.subquery() for q in queries]
-    return [select(literal(member.id).label("for_member"), *sub.c) for sub in subqueries]
+def _search_parameters(member: HouseholdMember, household: Household, today: date) -> dict:
+    year_low, year_high = rules.year_window(member.dob, member.age_years, today)
+    days = [(member.dob - timedelta(days=rules.DOB_DAYS), member.dob + timedelta(days=rules.DOB_DAYS))] \
+        if member.dob else [_NO_DAYS]
+    swap = rules.swapped(member.dob) if member.dob else None
+    days.append((swap, swap) if swap else _NO_DAYS)
+    return {"district": household.district_id, "household": household.id,
+            "sexes": [member.sex, "transgender"] if member.sex in ("male", "female") else list(_SEXES),
+            "variants": list(key_variants(member.name_key)), "year_low": year_low, "year_high": year_high,
+            "any_dob": member.dob is None, "key": member.name_key, "year": member.birth_year,
+            "probes": list(probe_keys(member.name_key)), "day_low": days[0][0], "day_high": days[0][1],
+            "swap_low": days[1][0], "swap_high": days[1][1]}
 
 
 def find_candidates(session: Session, ctx: ServiceContext, household: Household) -> list[Candidate]:
     """Members of other households (same district) who may be the same person as one of this household's,
-    best first. Reads only: one statement for the whole household besides reading its own members."""
+    best first. Reads only."""
     if household.district_id is None:
         return []
     today = ctx.now().date()
@@ -141,15 +139,13 @@ def find_candidates(session: Session, ctx: ServiceContext, household: Household)
     members = [m for m in _members(session, household.id) if m.name_key and m.birth_year is not None]
     if not members:
         return []
-    likely = union_all(*(q for m in members for q in _likely_for(m, household, today, postgres))).subquery()
-    by_member: dict[int, dict[int, Row]] = {}
-    for row in session.execute(select(likely)):
-        by_member.setdefault(row.for_member, {})[row.id] = row  # a row found twice is scored once
+    statement = _STATEMENTS[postgres]
     found: list[Candidate] = []
     for member in members:
         me = _person(member, _stated_on(household, today))
+        rows = {row.id: row for row in session.execute(statement, _search_parameters(member, household, today))}
         scored = []
-        for other in by_member.get(member.id, {}).values():
+        for other in rows.values():  # a row found by both ranges is scored once
             match = rules.compare(me, _person(other, _age_stated_on(other, today)), today)
             if rules.is_candidate(match):
                 scored.append(Candidate(member, other, match))
