@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .names import name_key
 from .questionnaire import age_on
@@ -35,6 +36,7 @@ def trigram_similarity(a: str, b: str) -> float:
     return len(first & second) / len(first | second)
 
 
+@lru_cache(maxsize=65536)  # the same pairs of keys come back for every household of a district
 def key_similarity(a: str, b: str) -> float:
     """How alike two name keys are (0 to 1): the best of the keys as they are, without "Muhammad", and with
     their words run together (عبدالرحمن is one word, "Abdul Rehman" two); one name's words all found in the

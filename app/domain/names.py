@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .input_errors import InputError
 
@@ -215,6 +216,7 @@ def token_key(token: str) -> str:
     return "".join(key)
 
 
+@lru_cache(maxsize=65536)  # names repeat a great deal: each one's key is worked out once per process
 def name_key(text: str | None) -> str:
     """The name's phonetic key, the same from Urdu and from Latin letters: stored with each member
     (household_members.name_key) and compared by trigrams. Empty for a name with nothing to compare."""
