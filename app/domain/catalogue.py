@@ -274,6 +274,9 @@ QUESTIONS = (
     Question("name", "members", T.TEXT, N_("Name"), max_length=100, required=True,
              required_message=N_("Enter the name."), private=True,
              column=Column(not_null=True)),
+    # NSER records it too: two children with the same name and birthday are told apart by their father's.
+    Question("father_or_husband_name", "members", T.TEXT, N_("Father's or husband's name"), max_length=100,
+             private=True),
     Question("relation", "members", T.CHOICE, N_("Relation to the head"), choices="relation", required=True,
              column=Column(width=20, not_null=True)),
     Question("sex", "members", T.CHOICE, N_("Sex"), choices="sex", required=True,

@@ -140,6 +140,7 @@ def _member(rng: random.Random, person: _Person, today: date, name: str, cnic: s
     education = _education(rng, age)
     return {
         "name": name,
+        "father_or_husband_name": None,  # named once the whole family is known (_name_fathers_and_husbands)
         "relation": person.relation,
         "sex": sex,
         "dob": _birth_date(rng, age, today) if cnic and rng.random() < 0.8 else None,
@@ -155,6 +156,32 @@ def _member(rng: random.Random, person: _Person, today: date, name: str, cnic: s
         "employment": employment,
         "monthly_income": rng.randrange(10, 120) * 1000 if earns else None,
     }
+
+
+def _name_fathers_and_husbands(rng: random.Random, people: list[_Person], members: list[dict], family: str) -> None:
+    """Each member's father's or husband's name, as NSER records it: a wife her husband's, everyone else
+    their father's. The head's children name the head or the head's husband; the head's brothers and sisters
+    name the head's father."""
+    head = members[0]
+    spouse = next((m for p, m in zip(people, members) if p.relation == "spouse"), None)
+    head_father = next((m["name"] for p, m in zip(people, members) if p.relation == "father"),
+                       person_name(rng, "male", family))
+    children_father = head["name"] if people[0].sex == "male" else (spouse["name"] if spouse else
+                                                                    person_name(rng, "male", family))
+    for person, member in zip(people, members):
+        if person.relation == "head":
+            named = spouse["name"] if spouse and person.sex == "female" else head_father
+        elif person.relation == "spouse":
+            named = head["name"] if person.sex == "female" else person_name(rng, "male")
+        elif person.relation in ("son", "daughter"):
+            named = children_father
+        elif person.relation in ("brother", "sister"):
+            named = head_father
+        elif person.relation == "mother":
+            named = head_father  # a widowed mother: her late husband
+        else:  # the head's father: the head's grandfather
+            named = person_name(rng, "male", family)
+        member["father_or_husband_name"] = named
 
 
 def sample_household(rng: random.Random, *, today: date | None = None, head_cnic: str | None = None,
@@ -185,6 +212,7 @@ def sample_household(rng: random.Random, *, today: date | None = None, head_cnic
             has_cnic = person.age >= 18 or rng.random() < 0.4
             name, cnic = person_name(rng, person.sex, family), unused_cnic(person.sex) if has_cnic else None
         members.append(_member(rng, person, today, name, cnic))
+    _name_fathers_and_husbands(rng, people, members, family)
     has_spouse = any(p.relation == "spouse" for p in people)
     members[0]["marital_status"] = "married" if has_spouse else rng.choice(("widowed", "divorced", "never_married"))
     for member in members:

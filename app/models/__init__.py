@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .back_check import BackCheck, BackCheckAnswer, EnumeratorFigures
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
 from .disaster import DisasterEvent, DisasterEventArea, ReliefCount, ReliefDelivery
+from .duplicates import DuplicatePair
 from .household import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange
 from .idempotency import IdempotentRequest
 from .jobs import BackgroundJob
@@ -30,6 +31,7 @@ __all__ = [
     "EnumeratorFigures",
     "DisasterEvent",
     "DisasterEventArea",
+    "DuplicatePair",
     "Household",
     "HouseholdCount",
     "HouseholdFlag",

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
-                        text)
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, event, select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, Catalogue, Question, QuestionType
+from ..domain.duplicates import birth_year as year_of_birth
 from ..domain.household_status import HouseholdStatus
+from ..domain.names import name_blocks
+from ..domain.names import name_key as phonetic_name_key
 from ..extensions import db
 from .base import UtcDateTime, utcnow
 
@@ -121,11 +124,18 @@ class HouseholdStatusChange(db.Model):
 
 class HouseholdMember(db.Model):
     __tablename__ = "household_members"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     # The answers (name, relation, sex, date of birth, ...) are columns made from the question catalogue.
+    # Kept by every write (the mapper events below, the bulk loader) for the duplicate search: the name's
+    # phonetic key (domain.names.name_key), the year of birth (from the date, or the age stated on the day it
+    # was written) and the household's district.
+    name_key: Mapped[str | None] = mapped_column(String(200))
+    name_block: Mapped[str | None] = mapped_column(String(40))  # domain.names.name_blocks
+    name_block_joined: Mapped[str | None] = mapped_column(String(60))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    district_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class HouseholdRevision(db.Model):
@@ -177,3 +187,34 @@ def add_answer_columns(model, table: str, catalogue: Catalogue = CATALOGUE) -> N
 
 add_answer_columns(Household, HOUSEHOLDS)
 add_answer_columns(HouseholdMember, MEMBERS)
+
+# The fuzzy duplicate search (services.duplicates) reads only these indexes (they carry what it compares):
+# a district's members of one sex whose whole name key is one of a few variants, within a few birth years
+# (name_search); and those filed under one of the name's blocks (a word's phonetic key, or the words run
+# together) born within days of a date (block_first, block_joined). On PostgreSQL a trigram index on the key
+# serves searches across districts (pg_trgm, migration 0013). Declared here, after the answer columns exist.
+_members = HouseholdMember.__table__.c
+# What the comparison reads of a member rides in the indexes, so that a search never reads the table.
+_COMPARED = ["household_id", "id", "name", "father_or_husband_name", "age_years"]
+Index("ix_household_members_name_search", _members.district_id, _members.name_key, _members.sex,
+      _members.birth_year, postgresql_include=[*_COMPARED, "dob"])
+Index("ix_household_members_block_first", _members.district_id, _members.name_block, _members.sex,
+      _members.dob, postgresql_include=[*_COMPARED, "name_key", "birth_year"])
+Index("ix_household_members_block_joined", _members.district_id, _members.name_block_joined, _members.sex,
+      _members.dob, postgresql_include=[*_COMPARED, "name_key", "birth_year"])
+Index("ix_household_members_name_key_trgm", _members.name_key, postgresql_using="gin",
+      postgresql_ops={"name_key": "gin_trgm_ops"})
+
+
+def _keep_match_columns(mapper, connection, member: HouseholdMember) -> None:
+    """name_key, its blocks, birth_year and district_id follow the answers on every ORM write of a member."""
+    member.name_key = phonetic_name_key(member.name)[:200] or None
+    member.name_block, member.name_block_joined = name_blocks(member.name_key)
+    member.birth_year = year_of_birth(member.dob, member.age_years, utcnow().date())
+    if member.district_id is None and member.household_id is not None:
+        member.district_id = connection.scalar(
+            select(Household.district_id).where(Household.id == member.household_id))
+
+
+event.listen(HouseholdMember, "before_insert", _keep_match_columns)
+event.listen(HouseholdMember, "before_update", _keep_match_columns)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from itertools import islice
 
@@ -25,8 +26,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..domain.cnic import CnicError, normalise_cnic
+from ..domain.duplicates import birth_year
 from ..domain.household_status import HouseholdStatus
 from ..domain.mobile import NETWORKS
+from ..domain.names import name_blocks, name_key
 from ..domain import questionnaire as q
 from ..domain.catalogue import CATALOGUE, HOUSEHOLDS, MEMBERS, QuestionType
 from ..domain.roles import Role
@@ -246,6 +249,7 @@ class _Writer:
         new_rows = [row for row in rows if row.answers["id"] in inserted]
         report.already_loaded += len(rows) - len(new_rows)
         report.households += len(new_rows)
+        today = self.now.date()
         member_ids = iter(next_ids(self.session, HouseholdMember.__table__, sum(len(r.members) for r in new_rows)))
         members, history, revisions, accounts = [], [], [], []
         for row in new_rows:
@@ -253,7 +257,7 @@ class _Writer:
             household_members = []
             for position, values in enumerate(row.members, start=1):
                 member = {**self.member_template, **values, "id": next(member_ids), "household_id": household["id"],
-                          "position": position}
+                          "position": position, **match_columns(values, household["district_id"], today)}
                 household_members.append(member)
             members.extend(household_members)
             for from_status, to_status in row.history or [(None, row.status)]:
@@ -322,6 +326,22 @@ class _Writer:
             Rejection(line, "", f"an account with CNIC {cnic} exists already; the household loaded without one")
             for line, cnic, made in outcomes if not made)
         staging.drop(session.connection())
+
+
+@lru_cache(maxsize=100_000)
+def _cached_name_key(name: str | None) -> str | None:
+    """Names repeat a great deal in a file of millions: each one's key is worked out once."""
+    return name_key(name)[:200] or None
+
+
+def match_columns(member: dict, district_id: int | None, today: date) -> dict:
+    """What the duplicate search reads of a member, as the mapper events keep it for ORM writes
+    (models.household): the name's phonetic key, the year of birth and the household's district."""
+    key = _cached_name_key(member.get("name"))
+    block, joined = name_blocks(key)
+    return {"name_key": key, "name_block": block, "name_block_joined": joined,
+            "birth_year": birth_year(member.get("dob"), member.get("age_years"), today),
+            "district_id": district_id}
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -38,6 +38,7 @@ from ..domain.household_status import HouseholdStatus
 from ..domain.questionnaire import MemberFacts, age_on
 from ..models import Area, Household, HouseholdMember, User
 from ..models.quality import HouseholdFlag
+from . import duplicates
 from .context import N_, ServiceContext
 
 Check = Callable[[Session, ServiceContext, Household], Iterable[Finding]]
@@ -160,8 +161,10 @@ def mobile_on_many_households(session: Session, ctx: ServiceContext, household: 
     return findings
 
 
-CHECKS: tuple[Check, ...] = (household_rules, cnic_in_other_households, mobile_on_many_households)
-CASCADE_CODES = frozenset({"head_surveyed_elsewhere", "cnic_in_other_household"})
+CHECKS: tuple[Check, ...] = (household_rules, cnic_in_other_households, mobile_on_many_households,
+                             duplicates.fuzzy_duplicate_flags)
+CASCADE_CODES = frozenset({"head_surveyed_elsewhere", "cnic_in_other_household", "possible_duplicate_member",
+                           "duplicate_member"})
 
 
 # --- messages ----------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..domain.household_status import HouseholdStatus, check_move
 from ..domain.questionnaire import SECTIONS, MemberFacts, Problem, age_on, is_blocking, member_problems
 from ..domain.roles import Role
 from ..models import Household, HouseholdMember, HouseholdRevision, HouseholdStatusChange, User
-from . import audit, cross_checks, household_facts, summaries
+from . import audit, cross_checks, duplicates, household_facts, summaries
 from .area_tree import area_tree
 from .context import ServiceContext
 from .keyset import Keyset, Page, paginate
@@ -115,6 +115,8 @@ def _bump(session: Session, ctx: ServiceContext, household: Household, expected_
     ).rowcount
     if written:
         session.refresh(household)
+        if "area_id" in values:  # the members' copy of the district (the duplicate search's range) follows
+            duplicates.keep_members_district(session, household.id, household.district_id)
         summaries.count_household_change(session, before, (household.area_id, household.status))
         if household.status in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
             _move(session, household, HouseholdStatus.DRAFT, actor, "questionnaire started", now)
@@ -230,6 +232,7 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
     household.return_reasons = None
     household.submitted_at = ctx.now()  # the review queue's order: the oldest submission first
     household.resurvey_requested_at = household.resurvey_reason = None
+    duplicates.record_candidates(session, ctx, household)  # open pairs for a supervisor; decided ones stay
     audit.record(session, ctx, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
     cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
