@@ -93,6 +93,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_assets(app)
     init_security_headers(app)
     init_redirect_guard(app)
+    from .findability import init_findability
+
+    init_findability(app)
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
