@@ -100,6 +100,8 @@ class Deployment:
     cafile: Path
     secret_key: str
     tmp: Path
+    nginx: str
+    key: Path
 
 
 def _wait_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:
@@ -112,6 +114,21 @@ def _wait_port(port: int, process: subprocess.Popen, log: Path, timeout: float =
                 return
         time.sleep(0.1)
     raise AssertionError("nginx did not listen")
+
+
+def start_nginx(nginx: str, tmp: Path, *, https: int, http: int, upstreams: list[int], cert: Path,
+                key: Path) -> subprocess.Popen:
+    """nginx with the shipped site, everything of its own in `tmp`, in the foreground (a child of the test)."""
+    site = tmp / "pser.conf"
+    site.write_text(site_for_test(SITE.read_text(), https=https, http=http, upstreams=upstreams, cert=cert, key=key,
+                                  logs=tmp))
+    conf = tmp / "nginx.conf"
+    conf.write_text(_nginx_conf(tmp, site))
+    check = subprocess.run([nginx, "-t", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    return subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log"),
+                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="module")
@@ -139,20 +156,12 @@ def deployment(app):
     try:
         started = [_start(name, env, tmp) for name in ("A", "B")]
         https, http = _free_port(), _free_port()
-        site = tmp / "pser.conf"
-        site.write_text(site_for_test(SITE.read_text(), https=https, http=http, upstreams=[i.port for i in started],
-                                      cert=cert, key=key, logs=tmp))
-        conf = tmp / "nginx.conf"
-        conf.write_text(_nginx_conf(tmp, site))
-        check = subprocess.run([nginx, "-t", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")],
-                               capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        process = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log"),
-                                    "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        process = start_nginx(nginx, tmp, https=https, http=http, upstreams=[i.port for i in started], cert=cert,
+                              key=key)
         for instance in started:
             _wait_ready(instance)
         _wait_port(https, process, tmp / "error.log")
-        yield Deployment(https, http, cert, env["SECRET_KEY"], tmp)
+        yield Deployment(https, http, cert, env["SECRET_KEY"], tmp, nginx, key)
     finally:
         if process and process.poll() is None:
             process.terminate()
@@ -315,3 +324,25 @@ def test_fingerprinted_static_files_are_cached_for_a_year_and_compressed(deploym
     assert "max-age=31536000" in answer.headers["Cache-Control"] and "immutable" in answer.headers["Cache-Control"]
     assert answer.headers["Content-Encoding"] == "gzip"
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_with_both_instances_down_nginx_answers_502_in_urdu(deployment):
+    """A second nginx of the same site whose two upstreams do not listen: the visitor gets the Urdu page."""
+    tmp = deployment.tmp / "down"
+    tmp.mkdir(mode=0o755)
+    https = _free_port()
+    process = start_nginx(deployment.nginx, tmp, https=https, http=_free_port(), upstreams=[_free_port(), _free_port()],
+                          cert=deployment.cafile, key=deployment.key)
+    try:
+        _wait_port(https, process, tmp / "error.log")
+        context = ssl.create_default_context(cafile=str(deployment.cafile))
+        conn = http.client.HTTPSConnection("localhost", https, context=context, timeout=10)
+        conn.request("GET", "/status")
+        answer = conn.getresponse()
+        text = answer.read().decode()
+        conn.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert answer.status == 502
+    assert 'id="pser-proxy-error-502"' in text and 'lang="ur" dir="rtl"' in text and "آپ کی معلومات محفوظ ہیں" in text
