@@ -9,7 +9,7 @@ WORKERS ?= 2
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: install run serve test test-browser test-postgres test-replica bench bench-scale translations-update migrate seed seed-demo clean help
+.PHONY: install run serve test test-browser test-postgres test-replica test-deploy test-html bench bench-scale translations-update migrate seed seed-demo clean help
 
 help:
 	@echo "make run          install, migrate, seed, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make test-postgres the suite on a fresh PostgreSQL database $(PG_TEST_DB) (dropped and re-created)"
 	@echo "make test-browser journeys in Debian's Chromium at 360 px (needs: apt-get install chromium)"
 	@echo "make test-replica dashboards on a real streaming replica (PostgreSQL server binaries, about 5 s)"
+	@echo "make test-deploy  nginx (deploy/nginx/pser.conf) over TLS in front of two gunicorns, on PostgreSQL $(PG_DEPLOY_DB)"
+	@echo "make test-html    every public page and a sample of signed-in ones through the Nu HTML checker (Java)"
 	@echo "make bench        page weights and throughput figures for BENCHMARKS.md"
 	@echo "make bench-scale  every page at 10 thousand and 1 million households (PostgreSQL; BENCH_SIZES)"
 	@echo "make seed-demo    demo accounts and 200 households"
@@ -76,6 +78,19 @@ test-browser: install
 
 test-replica: install
 	PSER_TEST_REPLICA=1 $(BIN)/pytest -m replica
+
+# The deployment as deploy/README.md sets it up: Debian's nginx (apt-get install nginx-light openssl) with the
+# shipped site file, TLS, two gunicorn instances, PostgreSQL and Redis (TEST_REDIS_URL, default db 5).
+PG_DEPLOY_DB ?= pser_deploy_test
+test-deploy: install
+	psql -q "$(PG_ADMIN_URL)" -c "DROP DATABASE IF EXISTS $(PG_DEPLOY_DB)" -c "CREATE DATABASE $(PG_DEPLOY_DB)"
+	PSER_REQUIRE_DEPLOY=1 TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_DEPLOY_DB) \
+	  $(BIN)/pytest -m deploy tests/deploy; status=$$?; \
+	  psql -q "$(PG_ADMIN_URL)" -c "DROP DATABASE IF EXISTS $(PG_DEPLOY_DB)"; exit $$status
+
+# The Nu HTML checker (vnu-jar from the npm registry, run by Java: apt-get install default-jre-headless).
+test-html: install
+	PSER_REQUIRE_HTML_CHECK=1 $(BIN)/pytest -m html_check
 
 bench: install
 	$(BIN)/python bench/run.py

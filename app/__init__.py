@@ -96,6 +96,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_assets(app)
     init_security_headers(app)
     init_redirect_guard(app)
+    from .findability import init_findability
+
+    init_findability(app)
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
@@ -120,11 +123,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_cli(app)
     init_jobs(app)
 
-    if app.config["PROXY_FIX_X_FOR"]:
+    x_for, x_proto, x_host = (app.config[f"PROXY_FIX_X_{name}"] for name in ("FOR", "PROTO", "HOST"))
+    if x_for:
         # Behind a load balancer, the client address (for rate limits) is in X-Forwarded-For; only the
         # proxy may set it, so the server must not be reachable directly (README, Deployment).
         from .deployment import warn_if_proxy_trusted_publicly
 
-        warn_if_proxy_trusted_publicly(app.config["PROXY_FIX_X_FOR"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+        warn_if_proxy_trusted_publicly(x_for)
+    if x_for or x_proto or x_host:
+        # Each header is trusted on its own setting: X-Forwarded-Proto (so request.is_secure, HSTS) does not
+        # wait for X-Forwarded-For to be trusted.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=x_host)
     return app

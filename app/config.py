@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 from .domain.complaints import DEFAULT_DEADLINE_DAYS
@@ -83,7 +85,14 @@ def from_environment() -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": ("ur", "en"),
         "LANG_COOKIE": "pser_lang",
+        # Behind a reverse proxy (deploy/nginx): how many proxies in front may be trusted for each header.
+        # BEHIND_PROXY says the portal is reached only through one; production checks the three agree.
+        "BEHIND_PROXY": _bool("BEHIND_PROXY", False),
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
+        "PROXY_FIX_X_PROTO": _int("PROXY_FIX_X_PROTO", 1 if _bool("BEHIND_PROXY", False) else 0),
+        "PROXY_FIX_X_HOST": _int("PROXY_FIX_X_HOST", 0),
+        # How visitors reach the portal: https in production (TLS at the proxy or at gunicorn itself).
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "https" if env == "production" else "http"),
         "OTP_TTL_SECONDS": _int("OTP_TTL_SECONDS", 600),
         "OTP_MAX_TRIES": _int("OTP_MAX_TRIES", 5),
         "OTP_RESEND_COOLDOWN_SECONDS": _int("OTP_RESEND_COOLDOWN_SECONDS", 60),
@@ -117,11 +126,13 @@ def check_production_settings(config: dict) -> None:
     if config.get("PSER_ENV") != "production":
         return
     key = config.get("SECRET_KEY") or ""
-    if key == DEV_SECRET_KEY or len(key) < 32:
+    if weak := secret_key_weakness(key):
         raise RuntimeError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            f"SECRET_KEY {weak}: in production it must be a random value of at least 32 characters "
+            "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
+    if problem := proxy_settings_problem(config):
+        raise RuntimeError(problem)
     from .services.sms_delivery import BACKENDS, PRODUCTION_BACKENDS
 
     backend = config.get("SMS_BACKEND") or ""
@@ -135,3 +146,52 @@ def check_production_settings(config: dict) -> None:
             f"SMS_BACKEND={backend!r} is for development only: it sends no SMS and would print codes to the "
             f"terminal. In production set SMS_BACKEND to one of: {', '.join(sorted(PRODUCTION_BACKENDS))}."
         )
+
+
+# Words of the placeholders people paste from examples and tutorials.
+_PLACEHOLDER_WORDS = ("change", "secret", "example", "password", "replace", "dev-only", "default")
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why `key` is not good enough for production, or None. The entropy is estimated from the key's own
+    character frequencies (Shannon): 32 random URL-safe characters give about 150 bits, a repeated pattern
+    or a sentence far less; below 96 bits the key is refused."""
+    if not key:
+        return "is missing"
+    if key == DEV_SECRET_KEY:
+        return "is the development key"
+    if len(key) < 32:
+        return f"is too short ({len(key)} characters)"
+    lowered = key.lower()
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "looks like a placeholder (it contains a word such as 'secret' or 'change')"
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    if per_char * len(key) < 96:
+        return f"is not random enough (about {per_char * len(key):.0f} bits of entropy; 96 needed)"
+    return None
+
+
+def proxy_settings_problem(config: dict) -> str | None:
+    """Why the proxy settings do not match how the portal is reached, or None (see deploy/README.md).
+
+    BEHIND_PROXY=1 (nginx in front, gunicorn on a private address): the proxy's X-Forwarded-For and
+    X-Forwarded-Proto must be trusted (PROXY_FIX_X_FOR and PROXY_FIX_X_PROTO at least 1), or every client
+    shares the proxy's address in the rate limits and HSTS is never sent. Without a proxy, trusting either
+    header lets any client forge its address or scheme. And production is served over https."""
+    behind = bool(config.get("BEHIND_PROXY"))
+    x_for, x_proto = int(config.get("PROXY_FIX_X_FOR") or 0), int(config.get("PROXY_FIX_X_PROTO") or 0)
+    if config.get("PREFERRED_URL_SCHEME") != "https":
+        return ("PREFERRED_URL_SCHEME must be https in production: sessions ride in Secure cookies, which "
+                "browsers send only over TLS (put nginx with a certificate in front: deploy/README.md).")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        return "SESSION_COOKIE_SECURE must not be turned off in production: the session cookie would travel in clear."
+    if behind and (x_for < 1 or x_proto < 1):
+        return (f"BEHIND_PROXY=1 but PROXY_FIX_X_FOR={x_for} and PROXY_FIX_X_PROTO={x_proto}: set both to the "
+                "number of proxies in front (usually 1), or every client would share the proxy's address in the "
+                "rate limits and the portal would never know a request came over TLS.")
+    if not behind and (x_for or x_proto or config.get("PROXY_FIX_X_HOST")):
+        return (f"PROXY_FIX_X_FOR={x_for}/PROXY_FIX_X_PROTO={x_proto} trust headers that only a proxy may set, "
+                "but BEHIND_PROXY is not set: set BEHIND_PROXY=1 if a proxy stands in front (and gunicorn listens "
+                "on a private address), or set the PROXY_FIX_* settings to 0.")
+    return None

@@ -12,6 +12,10 @@ RTL_LANGUAGES = {"ur"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    # ?lang=en: this one answer in that language, for search engines, which keep no cookie (app.findability).
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
     # The choice made on this device comes first: signing in never switches the page back to the account's.
     chosen = request.cookies.get(current_app.config["LANG_COOKIE"])
     if chosen in languages:

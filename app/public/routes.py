@@ -13,6 +13,7 @@ from ..domain.mobile import mask_mobile, network_mismatch
 from ..domain.numerals import to_latin_digits
 from ..auth.sessions import sign_in
 from ..extensions import db, limiter
+from ..findability import robots_txt, sitemap_xml
 from ..helpline import helpline_number
 from ..i18n import current_language
 from ..models import HouseholdStatusChange, User
@@ -309,8 +310,17 @@ def set_area():
 @bp.get("/robots.txt")
 @limiter.exempt
 def robots():
-    """Nothing personal is public; the home page may be indexed. Also the benchmark's trivial route."""
-    response = current_app.response_class("User-agent: *\nAllow: /$\nDisallow: /\n", mimetype="text/plain")
+    """The public pages may be indexed, nothing else (app.findability). Also the benchmark's trivial route."""
+    response = current_app.response_class(robots_txt(), mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/sitemap.xml")
+@limiter.exempt
+def sitemap():
+    """The public pages in Urdu and English, for search engines."""
+    response = current_app.response_class(sitemap_xml(), mimetype="application/xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -112,7 +112,7 @@ def test_production_refuses_to_start_with_a_development_or_unknown_sms_backend(m
     from app import create_app
 
     monkeypatch.setenv("PSER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-0123456789")
+    monkeypatch.setenv("SECRET_KEY", "k7Qx2-Vd9pLmZ3RtY8wNc4HbJf6Gs1Ua0Ek5Oi")  # random, not a sentence
     monkeypatch.setenv("SMS_BACKEND", backend)
     with pytest.raises(RuntimeError, match=f"SMS_BACKEND.*{says}"):
         create_app()
