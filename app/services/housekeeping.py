@@ -12,7 +12,7 @@ from ..models.base import utcnow
 
 # Purposes of messages known to carry no code; every other message may carry one (verify_mobile, sign_in,
 # reset_password, change_mobile, and any purpose added later), so its text is removed once it has served.
-PURPOSES_WITHOUT_CODE = ("complaint", "change_notice")
+PURPOSES_WITHOUT_CODE = ("complaint", "change_notice", "sms_reply")
 MASK = "*****"
 
 
