@@ -26,6 +26,7 @@ _FALLBACK = FixedWindowRateLimiter(MemoryStorage())
 class LimiterGate:
     def __init__(self, config: Mapping[str, Any], hash_key: bytes):
         self._config, self._key = config, hash_key
+        self._prefix = config.get("RATELIMIT_KEY_PREFIX") or "pser"  # as Flask-Limiter's own keys
 
     def _id(self, value: str) -> str:
         return keyed_hash(self._key, value)[:24]
@@ -43,8 +44,8 @@ class LimiterGate:
             items = [ONCE_A_DAY] if setting is None else self._items(setting, in_memory=in_memory)
             try:
                 if test_only:
-                    return all(strategy.test(item, "sms", *identifiers) for item in items)
-                return all([strategy.hit(item, "sms", *identifiers) for item in items])
+                    return all(strategy.test(item, self._prefix, "sms", *identifiers) for item in items)
+                return all([strategy.hit(item, self._prefix, "sms", *identifiers) for item in items])
             except Exception:  # noqa: BLE001 - Redis went away mid-request: count in this process instead
                 log.warning("SMS limit storage unreachable; counting in memory")
         return False
