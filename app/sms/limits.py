@@ -37,14 +37,16 @@ class LimiterGate:
             value = process_share(value, self._config["RATELIMIT_PROCESSES"])
         return parse_many(value)
 
-    def _count(self, setting: str | None, *identifiers: str, test_only: bool = False) -> bool:
-        """True when allowed (and, unless `test_only`, counted) under every item of the limit `setting`
-        (None: once a day)."""
+    def _count(self, setting: str | None, *identifiers: str, clear: bool = False) -> bool:
+        """True when allowed and counted under every item of the limit `setting` (None: once a day);
+        `clear` forgets that count instead."""
         for strategy, in_memory in ((limiter.limiter, counted_in_memory()), (_FALLBACK, True)):
             items = [ONCE_A_DAY] if setting is None else self._items(setting, in_memory=in_memory)
             try:
-                if test_only:
-                    return all(strategy.test(item, self._prefix, "sms", *identifiers) for item in items)
+                if clear:
+                    for item in items:
+                        strategy.clear(item, self._prefix, "sms", *identifiers)
+                    return True
                 return all([strategy.hit(item, self._prefix, "sms", *identifiers) for item in items])
             except Exception:  # noqa: BLE001 - Redis went away mid-request: count in this process instead
                 log.warning("SMS limit storage unreachable; counting in memory")
@@ -61,10 +63,11 @@ class LimiterGate:
 
     def lookup_refused(self, mobile: str, cnic: str) -> bool:
         number, person = self._id(mobile), self._id(cnic)
-        if self._count(None, "asked", number, person, test_only=True):  # a CNIC this number did not ask about today
-            if not self._count("SMS_NUMBER_CNICS_LIMIT", "cnics", number):
-                return True
-            self._count(None, "asked", number, person)
+        # One round trip for the usual case: the first ask today about this CNIC from this number passes the
+        # once-a-day mark and counts against the number's different CNICs; a refused one is unmarked again.
+        if self._count(None, "asked", number, person) and not self._count("SMS_NUMBER_CNICS_LIMIT", "cnics", number):
+            self._count(None, "asked", number, person, clear=True)
+            return True
         return not self._count("SMS_CNIC_LIMIT", "cnic", person)
 
     def complaint_refused(self, mobile: str) -> bool:

@@ -43,8 +43,10 @@ def _signed(secret: str) -> bool:
 @limiter.limit(shared_limit("SMS_INBOUND_LIMIT"))
 def inbound():
     config = current_app.config
+    if not config.get("SMS_INBOUND_ENABLED"):
+        return jsonify(status="not_found"), 404  # inbound SMS is not switched on here
     secret = config.get("SMS_INBOUND_SECRET") or ""
-    if not (config.get("SMS_INBOUND_ENABLED") and secret):
+    if not secret:  # switched on but not configured: refuse rather than accept unsigned messages
         return jsonify(status="unavailable"), 503
     if not _signed(secret):
         return jsonify(status="forbidden"), 403

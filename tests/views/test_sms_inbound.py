@@ -62,12 +62,12 @@ def test_an_unsigned_or_wrongly_signed_message_is_refused_without_detail(inbound
     assert db.scalars(select(AuditEntry)).all() == []
 
 
-def test_without_a_configured_secret_the_endpoint_refuses_to_work(app, inbound, monkeypatch, db):
+def test_without_a_configured_secret_the_endpoint_refuses_to_work_and_switched_off_it_is_not_there(app, inbound, monkeypatch, db):
     monkeypatch.setitem(app.config, "SMS_INBOUND_SECRET", "")
     assert inbound("3520212345671", secret="").status_code == 503
     monkeypatch.setitem(app.config, "SMS_INBOUND_SECRET", SECRET)
     monkeypatch.setitem(app.config, "SMS_INBOUND_ENABLED", False)
-    assert inbound("3520212345671").status_code == 503
+    assert inbound("3520212345671").status_code == 404  # not switched on: as if there were no such address
     assert replies(db) == []
 
 
@@ -146,6 +146,7 @@ def test_a_number_may_ask_about_five_cnics_a_day_and_then_hears_once_that_it_is_
     monkeypatch.setitem(app.config, "SMS_FLOOD_LIMIT", "100 per minute")
     for n in range(7):
         inbound(f"35202-111111{n}-1")
+    inbound("35202-1111115-1")  # a refused CNIC asked again is still refused: it never became "asked"
     bodies = [m.body for m in replies(db)]
     assert len(bodies) == 6  # five answers, then the notice once; the seventh ask gets nothing
     assert bodies[5] == "اس نمبر یا شناختی کارڈ سے بہت درخواستیں آئیں۔ بعد میں کوشش کریں۔"
