@@ -92,10 +92,13 @@ def _once_today(session, ctx, gate, mobile, notice: str, message: str, language:
 def _status(session, ctx, gate, mobile: str, command: SmsCommand) -> InboundOutcome:
     if gate.lookup_refused(mobile, command.cnic):
         return _once_today(session, ctx, gate, mobile, "limit", LIMIT_REACHED, command.language)
+    if not gate.may_reply(mobile):
+        return InboundOutcome(False, "daily_replies_used")  # no look-up that nobody would hear about
     # The sending number stands where the web lookup keeps the address: hashed in the audit entry.
     answer = lookup_status(session, ctx, command.cnic, ip=mobile, channel="sms")
     message = STAGE_REPLIES.get(answer.stage or "", NOT_FOUND) if answer.found else NOT_FOUND
-    return _reply(session, ctx, gate, mobile, message, command.language, answer.stage or "not_found")
+    ctx.notifier.send_sms(session, mobile, message, locale=command.language, purpose=REPLY_PURPOSE)
+    return InboundOutcome(True, answer.stage or "not_found")
 
 
 def _complaint(session, ctx, gate, mobile: str, command: SmsCommand) -> InboundOutcome:

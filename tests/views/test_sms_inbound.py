@@ -198,6 +198,14 @@ def test_a_number_gets_at_most_its_daily_replies(app, inbound, db, monkeypatch):
     assert len(replies(db)) == 20  # SMS_REPLY_LIMIT
 
 
+def test_past_its_daily_replies_a_number_gets_no_lookup_at_all(app, inbound, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_REPLY_LIMIT", "2 per day")
+    for n in range(3):
+        inbound(f"35202-333333{n}-1")
+    assert len(replies(db)) == 2
+    assert len(db.scalars(select(AuditEntry).where(AuditEntry.action == "status_lookup")).all()) == 2
+
+
 def test_limits_still_hold_when_the_limit_storage_fails_mid_message(monkeypatch, inbound, db):
     """The counters live in the web's limiter storage (Redis when configured); if it stops answering in the
     middle of a message, counting goes on in this process's memory."""
