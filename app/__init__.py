@@ -110,6 +110,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (public_bp, auth_bp, enumerator_bp, supervisor_bp, helpdesk_bp, admin_bp):
         app.register_blueprint(blueprint)
+    from .sms import bp as sms_bp
+
+    app.register_blueprint(sms_bp)  # POST /sms/inbound, for the SMS gateway
     from .survey import bp as survey_bp
 
     # One questionnaire, two doors: the enumerator's for their area, the citizen's for their own household.

@@ -49,6 +49,19 @@ def from_environment() -> dict:
         "SMS_RETRY_SECONDS": _int("SMS_RETRY_SECONDS", 30),  # then 60, 120, … (at most an hour)
         # Days a delivered message keeps its full number in the outbox; `clean-up` masks it afterwards.
         "SMS_RETENTION_DAYS": _int("SMS_RETENTION_DAYS", 30),
+        # The HTTP gateway backend (SMS_BACKEND=http): where messages are POSTed, with which bearer token.
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", "").strip(),
+        "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", "").strip(),
+        "SMS_GATEWAY_TIMEOUT_SECONDS": float(os.environ.get("SMS_GATEWAY_TIMEOUT_SECONDS") or 10),
+        # Status and complaints by SMS (POST /sms/inbound): off unless enabled; the gateway signs with the secret.
+        "SMS_INBOUND_ENABLED": _bool("SMS_INBOUND_ENABLED", False),
+        "SMS_INBOUND_SECRET": os.environ.get("SMS_INBOUND_SECRET", "").strip(),
+        "SMS_INBOUND_LIMIT": os.environ.get("SMS_INBOUND_LIMIT", "600 per minute"),  # per address: the gateway's
+        "SMS_FLOOD_LIMIT": os.environ.get("SMS_FLOOD_LIMIT", "5 per minute"),  # messages per number; then silence
+        "SMS_REPLY_LIMIT": os.environ.get("SMS_REPLY_LIMIT", "20 per day"),  # replies per number
+        "SMS_NUMBER_CNICS_LIMIT": os.environ.get("SMS_NUMBER_CNICS_LIMIT", "5 per day"),  # distinct CNICs per number
+        "SMS_CNIC_LIMIT": os.environ.get("SMS_CNIC_LIMIT", "3 per hour"),  # lookups of one CNIC, from any number
+        "SMS_COMPLAINT_LIMIT": os.environ.get("SMS_COMPLAINT_LIMIT", "3 per day"),  # complaints per number
         # Background jobs: RQ on REDIS_URL (`flask worker`); without it they run inline after the commit.
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "pser"),
         "JOB_RETRY_INTERVALS": os.environ.get("JOB_RETRY_INTERVALS", "10,60,300"),
@@ -133,18 +146,26 @@ def check_production_settings(config: dict) -> None:
         )
     if problem := proxy_settings_problem(config):
         raise RuntimeError(problem)
-    from .services.sms_delivery import BACKENDS, PRODUCTION_BACKENDS
+    from .services.sms_delivery import BACKENDS, CONFIGURED_BACKENDS, PRODUCTION_BACKENDS, known_backend
 
     backend = config.get("SMS_BACKEND") or ""
-    if backend not in BACKENDS:
+    if not known_backend(backend):
         raise RuntimeError(
-            f"SMS_BACKEND={backend!r} is not a known SMS backend (known: {', '.join(sorted(BACKENDS))}); "
+            f"SMS_BACKEND={backend!r} is not a known SMS backend "
+            f"(known: {', '.join(sorted([*BACKENDS, *CONFIGURED_BACKENDS]))}); "
             f"in production set SMS_BACKEND to one of: {', '.join(sorted(PRODUCTION_BACKENDS))}."
         )
     if backend not in PRODUCTION_BACKENDS:
         raise RuntimeError(
             f"SMS_BACKEND={backend!r} is for development only: it sends no SMS and would print codes to the "
             f"terminal. In production set SMS_BACKEND to one of: {', '.join(sorted(PRODUCTION_BACKENDS))}."
+        )
+    if backend == "http" and not (config.get("SMS_GATEWAY_URL") and config.get("SMS_GATEWAY_TOKEN")):
+        raise RuntimeError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN (README, SMS outbox).")
+    if config.get("SMS_INBOUND_ENABLED") and len(config.get("SMS_INBOUND_SECRET") or "") < 32:
+        raise RuntimeError(
+            "SMS_INBOUND_ENABLED is set: SMS_INBOUND_SECRET must be a random value of at least 32 characters, "
+            "shared with the SMS gateway, which signs each message with it (README, Status by SMS)."
         )
 
 

@@ -8,3 +8,4 @@ from . import programme_routes  # noqa: E402,F401
 from . import model_routes  # noqa: E402,F401  (/admin/models)
 from . import disaster_routes  # noqa: E402,F401  (/admin/disaster)
 from . import schedule_routes, staff_routes  # noqa: E402,F401  (/admin/schedules, /admin/staff)
+from . import outbox_routes  # noqa: E402,F401  (/admin/outbox)

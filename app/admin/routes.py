@@ -57,6 +57,8 @@ AUDIT_ACTIONS = {
     "disaster.closed": _l("Disaster event closed"),
     "disaster.list": _l("Relief list read"),
     "relief.record": _l("Relief delivered"),
+    "sms.outbox": _l("SMS outbox read"),
+    "sms.retry": _l("Failed SMS sent again"),
 }
 
 AUDIT_OUTCOMES = {

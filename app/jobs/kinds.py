@@ -73,7 +73,7 @@ def send_sms_outbox(session: Session, params: dict, run: JobRun) -> dict:
     gateway is called and its outcome committed right after, so a crash never sends a message twice."""
     from ..services import sms_delivery as outbox
 
-    backend = outbox.backend_named(run.settings["SMS_BACKEND"])
+    backend = outbox.backend_named(run.settings["SMS_BACKEND"], run.settings)
     counts = dict(run.checkpoint or {"sent": 0, "retrying": 0, "failed": 0})
     if backend is None:  # the outbox backend: a gateway outside the portal collects the queued messages
         return counts
@@ -87,7 +87,8 @@ def send_sms_outbox(session: Session, params: dict, run: JobRun) -> dict:
             except Exception as error:  # any refusal or breakage of the gateway: try again later
                 status = outbox.record_failure(session, sms.id, f"{type(error).__name__}: {error}", now=utcnow(),
                                                max_attempts=run.settings["SMS_MAX_ATTEMPTS"],
-                                               retry_seconds=run.settings["SMS_RETRY_SECONDS"])
+                                               retry_seconds=run.settings["SMS_RETRY_SECONDS"],
+                                               permanent=isinstance(error, outbox.SmsRefused))
                 counts["retrying" if status == "queued" else "failed"] += 1
             else:
                 outbox.record_sent(session, sms.id, now=utcnow())

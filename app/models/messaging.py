@@ -20,6 +20,8 @@ class SmsMessage(db.Model):
         # Only the few messages still to send: the job's pick stays quick however long the outbox grows.
         Index("ix_sms_outbox_pending", "status", "id", postgresql_where=text("status IN ('queued', 'sending')"),
               sqlite_where=text("status IN ('queued', 'sending')")),
+        # The admin's outbox filtered by state, newest first (/admin/outbox).
+        Index("ix_sms_outbox_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -116,10 +116,11 @@ def _hold_filer(session: Session, key: str) -> None:
 
 def file_complaint(session: Session, ctx: ServiceContext, *, cnic: str, mobile: str, category: str,
                    description: str, district: Area | None, filed_by: User | None, locale: str,
-                   ip: str | None) -> Complaint:
+                   ip: str | None, confirm_by_sms: bool = True) -> Complaint:
     """Raises TooManyOpenComplaints after adding an audit entry that the caller commits with the refusal.
     Anyone may complain without an account; such a complaint reaches the mobile typed with it, counts
-    against that CNIC and mobile only, and never shows on, counts against or changes an account."""
+    against that CNIC and mobile only, and never shows on, counts against or changes an account.
+    `confirm_by_sms=False`: the caller sends its own confirmation (a complaint filed by SMS gets one short reply)."""
     _hold_filer(session, filer_key(ctx, cnic=cnic, mobile=mobile, filed_by=filed_by))
     if open_count(session, cnic=cnic, mobile=mobile, filed_by=filed_by) >= ctx.settings["COMPLAINT_MAX_OPEN"]:
         audit.record(session, ctx, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,
@@ -133,7 +134,8 @@ def file_complaint(session: Session, ctx: ServiceContext, *, cnic: str, mobile: 
     session.flush()
     assign_tracking_number(session, complaint, now.year)
     _event(session, complaint, "filed", filed_by, public=True, to_state=ComplaintState.NEW)
-    _notify(session, ctx, complaint, FILED_SMS, locale=locale)
+    if confirm_by_sms:
+        _notify(session, ctx, complaint, FILED_SMS, locale=locale)
     audit.record(session, ctx, "complaint.file", actor_id=filed_by.id if filed_by else None, cnic=cnic, ip=ip,
                  outcome=complaint.tracking_no)
     return complaint

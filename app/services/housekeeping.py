@@ -12,8 +12,9 @@ from ..models.base import utcnow
 
 # Purposes of messages known to carry no code; every other message may carry one (verify_mobile, sign_in,
 # reset_password, change_mobile, a staff member's one-time password, and any purpose added later), so its text
-# is removed once it has served. A survey schedule's notice carries none, and may wait long in a district's queue.
-PURPOSES_WITHOUT_CODE = ("complaint", "change_notice", "survey_schedule")
+# is removed once it has served. A survey schedule's notice carries none, and may wait long in a district's queue;
+# nor does an SMS reply (status by SMS).
+PURPOSES_WITHOUT_CODE = ("complaint", "change_notice", "survey_schedule", "sms_reply")
 MASK = "*****"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..models import SmsMessage
-from .sms_delivery import backend_named
+from .sms_delivery import known_backend
 
 SEND_JOB = "sms.send"
 
@@ -15,7 +15,8 @@ def send_sms(session: Session, to_mobile: str, body: str, purpose: str, *, backe
     out with the `sms.send` job that this transaction starts when it commits."""
     from ..jobs import enqueue_once
 
-    backend_named(backend)  # an unknown backend is refused here, in the use case, not later in the job
+    if not known_backend(backend):  # an unknown backend is refused here, in the use case, not later in the job
+        raise RuntimeError(f"Unknown SMS_BACKEND {backend!r}")
     message = SmsMessage(to_mobile=to_mobile, body=body, purpose=purpose, backend=backend, status="queued")
     session.add(message)
     enqueue_once(session, SEND_JOB)  # one sending job per transaction, however many messages it queues

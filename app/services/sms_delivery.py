@@ -2,12 +2,17 @@
 with doubling pauses between tries. No commits here: the `sms.send` job owns each step's transaction."""
 from __future__ import annotations
 
+import json
 import logging
 import os
+import socket
 import sys
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -55,15 +60,66 @@ class ConsoleBackend:
             print(f"[SMS to {mask_mobile(sms.to_mobile)}] {sms.body}", file=sys.stdout, flush=True)
 
 
+class SmsRefused(Exception):
+    """The gateway refused the message for good (a 4xx answer: a bad number, a bad request): trying again
+    would be refused the same way, so the message is `failed` at once, for an admin to look at."""
+
+
+class HttpGatewayBackend:
+    """An SMS gateway over HTTP: POST {"to", "text", "id"} as JSON with `Authorization: Bearer <token>`.
+    2xx: sent. 4xx: refused for good (SmsRefused), except 408 and 429, which are worth another try.
+    5xx, timeouts and broken connections: an exception, so the job retries with its doubling pauses. `id` is
+    the outbox row's, so a gateway that keeps it can drop a repeat."""
+
+    name = "http"
+
+    def __init__(self, url: str, token: str, timeout: float = 10.0):
+        if not url.startswith(("https://", "http://")):
+            raise RuntimeError("SMS_BACKEND=http needs SMS_GATEWAY_URL (https://…)")
+        self.url, self.token, self.timeout = url, token, timeout
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> HttpGatewayBackend:
+        return cls(settings.get("SMS_GATEWAY_URL") or "", settings.get("SMS_GATEWAY_TOKEN") or "",
+                   float(settings.get("SMS_GATEWAY_TIMEOUT_SECONDS") or 10))
+
+    def send(self, sms: OutgoingSms) -> None:
+        body = json.dumps({"to": sms.to_mobile, "text": sms.body, "id": sms.id}, ensure_ascii=False).encode()
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.token}",
+            "Idempotency-Key": f"pser-sms-{sms.id}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
+                response.read(1024)
+        except urllib.error.HTTPError as error:
+            if 400 <= error.code < 500 and error.code not in (408, 429):
+                raise SmsRefused(f"gateway refused the message: HTTP {error.code}") from None
+            raise ConnectionError(f"gateway answered HTTP {error.code}") from None
+        except (urllib.error.URLError, socket.timeout, TimeoutError, OSError) as error:
+            raise ConnectionError(f"gateway unreachable: {getattr(error, 'reason', error)}") from None
+        log.info("SMS %s to %s (%s) handed to the gateway", sms.id, mask_mobile(sms.to_mobile), sms.purpose)
+
+
 # Backends fit for production: a real gateway, or the outbox collected from outside the portal.
-PRODUCTION_BACKENDS = frozenset({"outbox"})
+PRODUCTION_BACKENDS = frozenset({"outbox", "http"})
 # None: messages stay queued in the outbox for a gateway process outside the portal to collect.
 BACKENDS: dict[str, SmsBackend | None] = {"console": ConsoleBackend(), "outbox": None}
+# Backends made from the settings (an address and a token) when the sending job starts.
+CONFIGURED_BACKENDS = {"http": HttpGatewayBackend.from_settings}
 
 
-def backend_named(name: str) -> SmsBackend | None:
+def known_backend(name: str) -> bool:
+    return name in BACKENDS or name in CONFIGURED_BACKENDS
+
+
+def backend_named(name: str, settings: Mapping[str, Any] | None = None) -> SmsBackend | None:
+    """The backend SMS_BACKEND names; a configured one (http) is built from `settings` (app.config)."""
+    if name in CONFIGURED_BACKENDS and name not in BACKENDS:
+        if settings is None:
+            raise RuntimeError(f"SMS_BACKEND {name!r} needs its settings")
+        return CONFIGURED_BACKENDS[name](settings)
     if name not in BACKENDS:
-        raise RuntimeError(f"Unknown SMS_BACKEND {name!r}; known: {', '.join(BACKENDS)}")
+        raise RuntimeError(f"Unknown SMS_BACKEND {name!r}; known: {', '.join([*BACKENDS, *CONFIGURED_BACKENDS])}")
     return BACKENDS[name]
 
 
@@ -94,12 +150,12 @@ def record_sent(session: Session, message_id: int, *, now: datetime) -> None:
 
 
 def record_failure(session: Session, message_id: int, error: str, *, now: datetime, max_attempts: int,
-                   retry_seconds: int) -> str:
-    """Queue the message again after a pause that doubles with each try, or give up after `max_attempts`.
-    Returns the new status: `queued` (to retry) or `failed`."""
+                   retry_seconds: int, permanent: bool = False) -> str:
+    """Queue the message again after a pause that doubles with each try, or give up after `max_attempts`
+    (at once when the gateway refused it for good: `permanent`). Returns the new status: `queued` or `failed`."""
     message = session.get(SmsMessage, message_id)
     message.last_error = error[:300]
-    if message.attempts >= max_attempts:
+    if permanent or message.attempts >= max_attempts:
         message.status = "failed"
     else:
         message.status = "queued"

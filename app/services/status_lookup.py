@@ -63,11 +63,17 @@ def _answer(session: Session, cnic: str) -> StatusAnswer:
     return StatusAnswer(found=True, stage=household.status, since=household.updated_at, area_id=household.area_id)
 
 
-def lookup_status(session: Session, ctx: ServiceContext, cnic: str, *, ip: str | None = None) -> StatusAnswer:
+def lookup_status(session: Session, ctx: ServiceContext, cnic: str, *, ip: str | None = None,
+                  channel: str | None = None) -> StatusAnswer:
+    """`ip` is where the question came from (the sending number for an SMS), kept only as a keyed hash;
+    `channel` (e.g. "sms") is recorded in the entry's detail when the question did not come from the web."""
     answer = _answer(session, cnic)
     key = ctx.hash_key
-    session.connection().execute(_AUDIT, {
+    entry = {
         "at": ctx.now(), "action": "status_lookup", "cnic_hash": keyed_hash(key, cnic), "cnic_masked": mask_cnic(cnic),
         "ip_hash": keyed_hash(key, ip), "outcome": answer.stage or "not_found",
-    })
+    }
+    if channel:
+        entry["detail"] = {"channel": channel}
+    session.connection().execute(_AUDIT, entry)
     return answer
