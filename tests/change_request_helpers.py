@@ -44,5 +44,13 @@ def verified_household(session, ctx, *, area="Lahore", status=HouseholdStatus.VE
 
 
 def reload(session, household: Household) -> Household:
+    """The household as committed now, its members and area loaded; the read's transaction is ended, so a
+    test client's request may write (SQLite locks the file while a reader is open)."""
     session.expire_all()
-    return session.get(Household, household.id)
+    fresh = session.get(Household, household.id)
+    fresh.members, fresh.area  # noqa: B018 (loaded before the transaction ends)
+    if not session.new and not session.dirty:
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        session.commit()
+        session.expire_on_commit = expire
+    return fresh
