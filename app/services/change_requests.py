@@ -26,7 +26,7 @@ from .staff_scope import CITIZENS, HOUSEHOLDS, staff_scope
 # A household in these states is in the registry (or on its way): it may ask for a change.
 MAY_ASK = (HouseholdStatus.VERIFIED, HouseholdStatus.SUBMITTED, HouseholdStatus.RETURNED)
 REASON_MAX = 500
-SMS_REASON_MAX = 80  # the part of a refusal's reason an SMS carries; the whole of it is on /me/requests
+SMS_REASON_MAX = 35  # so the Urdu refusal fits one SMS of 70 characters; the whole reason is on /me/requests
 
 # One short SMS per step, in the household's language (translated by the notifier).
 STEP_SMS = {

@@ -115,12 +115,13 @@ def test_a_declined_request_says_why_and_clears_its_visit(session, ctx, notifier
     assert service.ask_field_visit(session, ctx, filed.request, expected_version=1, actor=supervisor).ok
     assert service.decline(session, ctx, filed.request, expected_version=2, actor=supervisor, reason="").reason == "invalid"
     result = service.decline(session, ctx, filed.request, expected_version=2, actor=supervisor,
-                             reason="The visit found the same income.")
+                             reason="The visit found the same income as before.")
     assert result.ok and filed.request.state == "declined" and filed.request.decided_by == supervisor.id
+    assert filed.request.reason == "The visit found the same income as before."  # whole, on /me/requests
     session.flush()
     assert not reload(session, household).visit_requested
     last = notifier.sent[-1]
-    assert last.message == service.STEP_SMS["declined"] and last.params["reason"] == "The visit found the same income."
+    assert last.message == service.STEP_SMS["declined"] and last.params["reason"] == "The visit found the same income as before."[:service.SMS_REASON_MAX - 1] + "…"
     assert reload(session, household).status == "verified"  # nothing was written
 
 
@@ -174,3 +175,36 @@ def test_bad_answers_and_too_many_open_requests_are_refused(session, ctx):
 def test_a_household_not_yet_surveyed_cannot_ask(session, ctx):
     citizen = make_user(session)  # a registered household
     assert service.file_request(session, ctx, citizen, "income", {"monthly_income": 1}).reason == "not_yet"
+
+
+@pytest.mark.parametrize("kind, status", [("marriage", "married"), ("divorce", "divorced")])
+def test_a_marriage_or_divorce_changes_the_members_marital_status_in_the_new_revision(session, ctx, kind, status):
+    household, citizen, supervisor = verified_household(session, ctx, area="TSL-LHR-03")
+    spouse = next(m for m in household.members if m.relation == "spouse")
+    filed = service.file_request(session, ctx, citizen, kind, {"member_id": spouse.id, "date": TODAY})
+    assert service.apply(session, ctx, filed.request, expected_version=1, actor=supervisor).ok
+    household = reload(session, household)
+    assert next(m for m in household.members if m.relation == "spouse").marital_status == status
+    first = revision(session, household, 1).snapshot["members"]
+    assert next(m for m in first if m["relation"] == "spouse")["marital_status"] == "married"
+
+
+def test_the_queue_pages_the_oldest_request_first(session, ctx, clock):
+    household, citizen, supervisor = verified_household(session, ctx, area="TSL-LHR-03")
+    filed = []
+    for income in (100, 200, 300):
+        filed.append(service.file_request(session, ctx, citizen, "income", {"monthly_income": income}).request.id)
+        clock.advance(minutes=5)
+    first = service.request_queue(session, supervisor, limit=2)
+    assert [r.id for r in first.rows] == filed[:2] and first.next_cursor
+    second = service.request_queue(session, supervisor, cursor=first.next_cursor, limit=2)
+    assert [r.id for r in second.rows] == filed[2:]
+
+
+def test_every_step_sms_fits_one_urdu_message(app):
+    from app.services.notifier import SmsNotifier
+
+    notifier = SmsNotifier("console", str(app.config.get("BABEL_TRANSLATION_DIRECTORIES") or "translations").split(";"))
+    for step, message in service.STEP_SMS.items():
+        text = notifier.translate(message, "ur", number="12345", reason="ب" * service.SMS_REASON_MAX)
+        assert text != message and len(text) <= 70, (step, len(text))
