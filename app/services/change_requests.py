@@ -33,6 +33,7 @@ STEP_SMS = {
     "received": N_("PSER: request %(number)s received. We will SMS each step."),
     "visit": N_("PSER: a survey team will visit you about request %(number)s."),
     "applied": N_("PSER: request %(number)s applied. A supervisor now reviews your household."),
+    "reopened": N_("PSER: request %(number)s accepted. A survey team will visit to update it."),
     "declined": N_("PSER: request %(number)s declined: %(reason)s"),
 }
 
@@ -44,7 +45,7 @@ MINE_ORDER = Keyset(columns=(ChangeRequest.created_at, ChangeRequest.id), kinds=
 class RequestResult:
     ok: bool
     # no_household, not_yet (the household's state), too_many, invalid, forbidden, conflict, already,
-    # not_allowed (the household is not in a state the change can be written to), needs_visit, problems
+    # not_allowed (the household is not in a state the change can be written to), problems
     reason: str = ""
     request: ChangeRequest | None = None
     problems: dict = field(default_factory=dict)
@@ -268,20 +269,33 @@ def _write_change(session: Session, ctx: ServiceContext, household: Household, r
         kept["monthly_income"] = values["monthly_income"]
         return questionnaire.save_section(session, ctx, household, "income", kept, expected_version=version,
                                           actor=actor)
-    # Disaster damage and corrections are made by the field team at its visit, in the draft it opened.
-    return questionnaire.SaveResult(True, household=household)
+    raise ValueError(f"{kind} is made by the survey team at a visit, not written from the request")
+
+
+def _write_and_submit(session: Session, ctx: ServiceContext, household: Household, request: ChangeRequest,
+                      actor: User) -> None:
+    written = _write_change(session, ctx, household, request, actor)
+    if not written.ok:
+        raise _Undo(RequestResult(False, "conflict" if written.reason == "conflict" else "problems", request))
+    session.flush()
+    session.refresh(household, ["members"])
+    submitted = questionnaire.submit(session, ctx, household, expected_version=household.version, actor=actor)
+    if not submitted.ok:
+        raise _Undo(RequestResult(False, "conflict" if submitted.reason == "conflict" else "problems", request))
+    request.revision_number = session.scalar(select(func.max(HouseholdRevision.number))
+                                             .where(HouseholdRevision.household_id == household.id))
 
 
 def apply(session: Session, ctx: ServiceContext, request: ChangeRequest, *, expected_version: int,
           actor: User) -> RequestResult:
     """Write the change as a new revision: a verified household is opened again (review.reopen, with the
     request as the reason), the change is written to its draft, and the draft is submitted for the
-    supervisor's review. All of it or nothing: a step that fails leaves the household as it was."""
+    supervisor's review. Disaster damage and corrections are made by the survey team at a visit: for them the
+    household is opened again and the visit asked, and the team's submit makes the new revision. All of it or
+    nothing: a step that fails leaves the household as it was."""
     if (problem := _guard(session, actor, request, expected_version)) is not None:
         return RequestResult(False, problem, request)
     kind = Kind(request.kind)
-    if kind not in WRITTEN_FROM_REQUEST and not request.field_visit_requested:
-        return RequestResult(False, "needs_visit", request)
     household = request.household
     if household.status not in (HouseholdStatus.VERIFIED, HouseholdStatus.DRAFT, HouseholdStatus.RETURNED):
         return RequestResult(False, "not_allowed", request)
@@ -296,24 +310,17 @@ def apply(session: Session, ctx: ServiceContext, request: ChangeRequest, *, expe
                 if not opened.ok:
                     raise _Undo(RequestResult(False, "conflict" if opened.reason == "conflict" else "not_allowed",
                                               request))
-            written = _write_change(session, ctx, household, request, actor)
-            if not written.ok:
-                raise _Undo(RequestResult(False, "conflict" if written.reason == "conflict" else "problems", request))
-            session.flush()
-            session.refresh(household, ["members"])
-            submitted = questionnaire.submit(session, ctx, household, expected_version=household.version, actor=actor)
-            if not submitted.ok:
-                raise _Undo(RequestResult(False, "conflict" if submitted.reason == "conflict" else "problems", request))
-            number = session.scalar(select(func.max(HouseholdRevision.number))
-                                    .where(HouseholdRevision.household_id == household.id))
-            request.revision_number = number
+            if kind in WRITTEN_FROM_REQUEST:
+                _write_and_submit(session, ctx, household, request, actor)
+            else:  # the survey team makes it at the visit, then submits the new revision
+                household.resurvey_requested_at, household.resurvey_reason = ctx.now(), visit_reason(request)[:300]
     except _Undo as undone:
         session.refresh(request)
         session.refresh(household)
         return undone.result
     audit.record(session, ctx, "change_request.apply", actor_id=actor.id, cnic=household.head_cnic,
                  outcome=str(request.id), detail={"household": household.id, "revision": request.revision_number})
-    _tell(session, ctx, household, "applied", request)
+    _tell(session, ctx, household, "applied" if kind in WRITTEN_FROM_REQUEST else "reopened", request)
     return RequestResult(True, request=request)
 
 

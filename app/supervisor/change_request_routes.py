@@ -35,7 +35,6 @@ REFUSED = {
     "already": _l("This request has already been decided, or the visit already asked for. Nothing was saved."),
     "conflict": _l("Someone acted on this request or its household after you opened it. Nothing was saved: read it again."),
     "not_allowed": _l("The household is not in a state the change can be written to now (it may be waiting for review). Decide the review first."),
-    "needs_visit": _l("This change is made by the survey team at a visit: ask for a field visit first."),
     "problems": _l("The change would leave the survey incomplete (for example without a head of household). Ask for a field visit instead."),
 }
 

@@ -97,8 +97,6 @@ def test_a_field_visit_puts_the_household_first_for_the_enumerators_and_tells_th
     household, citizen, supervisor = verified_household(session, ctx, area="TSL-LHR-03")
     filed = service.file_request(session, ctx, citizen, "disaster",
                                  {"damage": "house_damaged", "date": TODAY, "description": "Roof fell in the rain."})
-    # Disaster damage is made at a visit: applying first is refused.
-    assert service.apply(session, ctx, filed.request, expected_version=1, actor=supervisor).reason == "needs_visit"
     result = service.ask_field_visit(session, ctx, filed.request, expected_version=1, actor=supervisor)
     assert result.ok and filed.request.state == "in_progress" and filed.request.field_visit_requested
     session.flush()
@@ -208,3 +206,16 @@ def test_every_step_sms_fits_one_urdu_message(app):
     for step, message in service.STEP_SMS.items():
         text = notifier.translate(message, "ur", number="12345", reason="ب" * service.SMS_REASON_MAX)
         assert text != message and len(text) <= 70, (step, len(text))
+
+
+def test_applying_disaster_damage_opens_the_household_for_the_survey_teams_visit(session, ctx, notifier):
+    household, citizen, supervisor = verified_household(session, ctx, area="TSL-LHR-03")
+    filed = service.file_request(session, ctx, citizen, "correction",
+                                 {"section": "housing", "description": "We have two rooms, not three."})
+    assert service.apply(session, ctx, filed.request, expected_version=1, actor=supervisor).ok
+    session.flush()
+    household = reload(session, household)
+    assert household.status == "draft" and household.visit_requested  # the enumerator edits it at the visit
+    assert filed.request.state == "applied" and filed.request.revision_number is None
+    assert notifier.sent[-1].message == service.STEP_SMS["reopened"]
+    assert [r.number for r in service.revisions(session, household)] == [1]
