@@ -80,6 +80,7 @@ def test_a_birth_reported_by_a_citizen_and_applied_with_the_old_revision_still_r
     desk = signed_in(app, agent)
     db.commit()
     queue = page_text(desk.get("/helpdesk/requests"))
+    assert urdu(app, "Changes and corrections asked by citizens") in queue and 'dir="rtl"' in queue
     request_id = db.scalar(select(ChangeRequest.id))
     db.commit()
     assert f"/helpdesk/requests/{request_id}" in queue
@@ -134,7 +135,10 @@ def test_bad_input_is_told_in_urdu_with_422_and_never_a_500(app, db, family):
 def test_the_fourth_open_request_is_told_to_wait(app, db, family):
     _, citizen, _ = family
     me = signed_in(app, citizen)
-    for n in range(3):
+    by_htmx = me.post("/me/requests/new?kind=income", data={**new_form(me, "income"), "monthly_income": "۵۰۰"},
+                      htmx=True)
+    assert by_htmx.status_code == 204 and by_htmx.headers["HX-Redirect"].endswith("/me/requests")
+    for n in range(2):
         response = me.client.post("/me/requests/new?kind=income",
                                   data={**new_form(me, "income"), "monthly_income": str(1000 + n)})
         assert response.status_code == 302
