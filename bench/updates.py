@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
+from bench.review import make_app  # noqa: E402  (the same app settings as the review's benchmark)
+
 SUPERVISOR_CNIC, HELPDESK_CNIC = "35202-3333333-5", "35202-4444444-6"
 
 PREPARE = [
@@ -35,13 +37,6 @@ PREPARE = [
         FROM households WHERE status = 'verified' AND id % 10 = 0"""),
     ("analyze", "ANALYZE change_requests"),
 ]
-
-
-def make_app(url: str):
-    from app import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SMS_BACKEND": "console",
-                       "SECRET_KEY": "bench-secret-key-with-enough-length-0123456789", "WTF_CSRF_SSL_STRICT": False})
 
 
 def prepare(url: str) -> None:
