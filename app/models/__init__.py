@@ -1,6 +1,7 @@
 """The registry's tables as typed SQLAlchemy models; import from here."""
 from .area import Area
 from .audit import AuditEntry
+from .change_request import ChangeRequest
 from .back_check import BackCheck, BackCheckAnswer, EnumeratorFigures
 from .complaint import Complaint, ComplaintEvent, ComplaintFiler
 from .disaster import DisasterEvent, DisasterEventArea, ReliefCount, ReliefDelivery
@@ -23,6 +24,7 @@ __all__ = [
     "BackCheck",
     "BackCheckAnswer",
     "BackgroundJob",
+    "ChangeRequest",
     "Complaint",
     "ComplaintCount",
     "ComplaintEvent",
