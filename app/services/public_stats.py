@@ -111,10 +111,10 @@ def _places(session: Session) -> _Places:
     return _Places(divisions, districts)
 
 
-def _area_table(key: str, columns: list[Column], by_district: dict[int, dict[str, int]], places: _Places,
+def _area_table(columns: list[Column], by_district: dict[int, dict[str, int]], places: _Places,
                 districts_by_id: dict[int, Area], *, total_column: Column | None = None) -> tuple:
     """Cells per district (district id, or NONE_KEY for none) summed up to divisions and Punjab, with the
-    equations a reader can subtract; returns (lines, cells, equations, columns)."""
+    equations a reader can subtract; returns (columns, lines, cells, equations)."""
     column_keys = [c.key for c in columns]
     unplaced = {c: 0 for c in column_keys}
     district_cells: dict[str, dict[str, int]] = {}
@@ -144,7 +144,7 @@ def _area_table(key: str, columns: list[Column], by_district: dict[int, dict[str
         equations += row_total_equations([ln.key for ln in lines], column_keys, total_column.key)
         equations += hierarchy_equations({p: kids for p, kids in children.items()}, [total_column.key])
         columns = [*columns, total_column]
-    return lines, cells, equations, columns
+    return columns, lines, cells, equations
 
 
 def _published(key: str, columns, lines, cells, equations) -> PublicTable:
@@ -171,12 +171,7 @@ def _coverage(session: Session, places: _Places, districts_by_id: dict[int, Area
             counts["verified"] += n
     columns = [Column("registered", "Registered", "رجسٹرڈ"), Column("surveyed", "Surveyed", "سروے شدہ"),
                Column("verified", "Verified", "تصدیق شدہ")]
-    return _published("coverage", *_swap(_area_table("coverage", columns, by_district, places, districts_by_id)))
-
-
-def _swap(built: tuple) -> tuple:
-    lines, cells, equations, columns = built
-    return columns, lines, cells, equations
+    return _published("coverage", *_area_table(columns, by_district, places, districts_by_id))
 
 
 def _score_bands(session: Session, places, districts_by_id) -> tuple[PublicTable, object]:
@@ -187,9 +182,9 @@ def _score_bands(session: Session, places, districts_by_id) -> tuple[PublicTable
         for district, band, n in session.execute(select(ScoreCount.district_key, ScoreCount.band,
                                                         ScoreCount.households).where(ScoreCount.model_id == row.id)):
             by_district[district][band] = by_district[district].get(band, 0) + int(n or 0)
-    built = _area_table("score_bands", columns, by_district, places, districts_by_id,
+    built = _area_table(columns, by_district, places, districts_by_id,
                         total_column=Column(TOTAL, "All bands", "تمام درجے"))
-    return _published("score_bands", *_swap(built)), row
+    return _published("score_bands", *built), row
 
 
 def _programmes(session: Session, places, districts_by_id) -> tuple[PublicTable, datetime | None]:
@@ -204,8 +199,8 @@ def _programmes(session: Session, places, districts_by_id) -> tuple[PublicTable,
             by_district[district][codes[pid]] = by_district[district].get(codes[pid], 0) + int(n or 0)
             counted_at = at if counted_at is None or (at and at > counted_at) else counted_at
     columns = [Column(code, en, ur) for _, code, en, ur in programmes]
-    built = _area_table("programmes", columns, by_district, places, districts_by_id)
-    return _published("programmes", *_swap(built)), counted_at
+    built = _area_table(columns, by_district, places, districts_by_id)
+    return _published("programmes", *built), counted_at
 
 
 def _complaints(session: Session) -> PublicTable:
@@ -241,9 +236,9 @@ def _resolve_times(session: Session, places, districts_by_id) -> PublicTable:
         place = district if district in districts_by_id else NONE_KEY
         buckets[place].append((int(hours), int(n), float(total_hours or 0.0)))
         by_district[place]["resolved"] += int(n)
-    built = _area_table("resolve_times", [Column("resolved", "Resolved complaints", "حل شدہ شکایات")], by_district,
+    built = _area_table([Column("resolved", "Resolved complaints", "حل شدہ شکایات")], by_district,
                         places, districts_by_id)
-    table = _published("resolve_times", *_swap(built))
+    table = _published("resolve_times", *built)
     # The median of each line's buckets (a district's, its division's, Punjab's): shown only beside a
     # published count of at least THRESHOLD, so it never describes a handful of complaints.
     line_buckets: dict[str, list] = defaultdict(list)

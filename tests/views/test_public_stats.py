@@ -18,6 +18,7 @@ from app.models.base import utcnow
 from app.models.scoring import ScoreCount
 from app.public.stats_routes import forget_public_stats
 from app.services import programmes
+from app.services.areas import find_area
 from app.services.context import ServiceContext
 from app.services.scoring import active_model, ensure_illustrative_model
 from tests.disaster_helpers import scored_household
@@ -54,7 +55,6 @@ def registry(app, db):
     bands = [b["key"] for b in model.definition["bands"]]
     for district, band, n in (("Lahore", bands[0], 12), ("Lahore", bands[1], 3), ("Multan", bands[0], 8),
                               ("Multan", bands[-1], 9), ("Kasur", bands[-1], 2)):
-        from app.services.areas import find_area
         db.merge(ScoreCount(district_key=find_area(db, district).id, model_id=model.id, band=band, households=n))
     programmes.seed_programmes(db, ctx)
     programmes.refresh_counts(db, ctx)
