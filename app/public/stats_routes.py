@@ -11,9 +11,10 @@ import json
 import threading
 import time
 
-from flask import abort, current_app, request
+from flask import abort, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..complaint_texts import CATEGORY_NAMES, STATE_NAMES
 from ..database import read_session
@@ -44,6 +45,7 @@ class _Cached:
         self.body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         self.etag = hashlib.sha256(self.body.encode()).hexdigest()[:32]
         self.filled = time.monotonic()
+        self.html: dict[str, Markup] = {}  # the figures' markup per language
 
 
 def _name_complaint_texts(table: PublicTable) -> None:
@@ -116,8 +118,12 @@ def stats():
     cached = _cached()
     figures = cached.figures
     lang = current_language()
-    return render_page("public/stats.html", "figures", figures=figures, tables=figures.tables,
-                       titles=TABLE_TITLES, marker=MARKER, lang=lang, charts=chart_rows(figures, lang))
+    html = cached.html.get(lang)
+    if html is None:  # the same for every visitor in this language: rendered once per cache fill
+        html = cached.html[lang] = Markup(render_template(
+            "public/stats_figures.html", figures=figures, tables=figures.tables, titles=TABLE_TITLES,
+            marker=MARKER, lang=lang, charts=chart_rows(figures, lang)))
+    return render_page("public/stats.html", "figures", figures_html=html)
 
 
 def chart_rows(figures: PublicFigures, lang: str) -> dict[str, list]:

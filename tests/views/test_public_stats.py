@@ -144,6 +144,9 @@ def test_the_page_is_in_urdu_first_and_right_to_left(app, client, registry):
     assert 'lang="ur" dir="rtl"' in html
     assert urdu(app, "Public statistics") in html and "قصور" in html
     assert urdu(app, "Households per score band") in html
+    client.get("/lang/en")  # the figures cached in Urdu are not served to an English reader
+    english = page_text(client.get("/stats"))
+    assert 'dir="ltr"' in english and "Households per score band" in english and "Kasur" in english
 
 
 def test_htmx_asks_for_the_figures_block_only(client, registry):
