@@ -128,42 +128,50 @@ def recoverable(published: Mapping[Key, int | None], equations: Iterable[Equatio
     if not unknowns:
         return {}
     column = {k: i for i, k in enumerate(unknowns)}
-    rows: list[list[Fraction]] = []
+    rhs = len(unknowns)  # the key of each row's known side
+    rows: list[dict[int, Fraction]] = []
     for eq in equations:
-        row = [Fraction(0)] * (len(unknowns) + 1)
-        known = Fraction(0)
+        row: dict[int, Fraction] = {}
+        known = 0
         for sign, key in ((1, eq.total), *((-1, p) for p in eq.parts)):
             value = published[key]
             if value is None:
-                row[column[key]] += sign
+                row[column[key]] = row.get(column[key], 0) + sign
             else:
                 known += sign * value
-        if any(row[:-1]):
-            row[-1] = -known  # Σ sign·unknown = −Σ sign·known
+        row = {c: Fraction(v) for c, v in row.items() if v}
+        if row:
+            row[rhs] = Fraction(-known)  # Σ sign·unknown = −Σ sign·known
             rows.append(row)
-    pivots = _gauss_jordan(rows, len(unknowns))
     found = {}
-    for row_index, col in pivots:
-        row = rows[row_index]
-        if all(row[j] == 0 for j in range(len(unknowns)) if j != col):
-            found[unknowns[col]] = row[-1] / row[col]
+    for row_index, col in _gauss_jordan(rows, rhs):
+        if all(k in (col, rhs) for k in rows[row_index]):
+            found[unknowns[col]] = rows[row_index].get(rhs, Fraction(0))
     return found
 
 
-def _gauss_jordan(rows: list[list[Fraction]], width: int) -> list[tuple[int, int]]:
-    """Reduce `rows` in place to reduced row echelon form; the (row, column) of each pivot."""
+def _gauss_jordan(rows: list[dict[int, Fraction]], width: int) -> list[tuple[int, int]]:
+    """Reduce the sparse `rows` (column -> coefficient, `width` the known side) in place to reduced row
+    echelon form; the (row, column) of each pivot. Sparse: each equation names a handful of cells."""
     pivots, r = [], 0
     for c in range(width):
-        pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        pivot = next((i for i in range(r, len(rows)) if rows[i].get(c)), None)
         if pivot is None:
             continue
         rows[r], rows[pivot] = rows[pivot], rows[r]
         lead = rows[r][c]
-        rows[r] = [v / lead for v in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][c] != 0:
-                factor = rows[i][c]
-                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r])]
+        if lead != 1:
+            rows[r] = {k: v / lead for k, v in rows[r].items()}
+        pivot_row = rows[r]
+        for i, row in enumerate(rows):
+            factor = row.get(c) if i != r else None
+            if factor:
+                for k, v in pivot_row.items():
+                    value = row.get(k, 0) - factor * v
+                    if value:
+                        row[k] = value
+                    else:
+                        row.pop(k, None)
         pivots.append((r, c))
         r += 1
         if r == len(rows):
