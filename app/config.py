@@ -43,6 +43,8 @@ def from_environment() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {},  # pool_pre_ping is added for server databases in app.database
         # Optional read replica for dashboards, exports and statistics (app.database.read_session).
         "DATABASE_READ_URL": os.environ.get("DATABASE_READ_URL", "").strip(),
+        # Seconds a process keeps the public statistics (/stats) before reading the summaries again.
+        "STATS_CACHE_SECONDS": _int("STATS_CACHE_SECONDS", 300),
         "REDIS_URL": redis_url,
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "console"),
         "SMS_MAX_ATTEMPTS": _int("SMS_MAX_ATTEMPTS", 5),

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # The only errors tolerated, and only until the data-hx rename (see the module's docstring).
 HX_ATTRIBUTE_PENDING_RENAME = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element “[a-z0-9]+” at this point\.$")
-PUBLIC = ["/", "/register", "/status", "/complaints/new", "/complaints/track", "/login", "/password/forgot"]
+PUBLIC = ["/", "/register", "/status", "/complaints/new", "/complaints/track", "/stats", "/login", "/password/forgot"]
 
 
 def _checker() -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from app.findability import PUBLIC_PAGES
 from tests.helpers import urdu
 
-PUBLIC = ["/", "/register", "/status", "/complaints/new", "/complaints/track"]
+PUBLIC = ["/", "/register", "/status", "/complaints/new", "/complaints/track", "/stats"]
 # GETs that act rather than show (a sign-out, a language switch) are not pages.
 NOT_PAGES = {"auth.logout", "public.switch_language", "static"}
 VALUES = {"household_id": 1, "section": "household", "complaint_id": 1, "field": "cnic", "code": "x",
@@ -25,7 +25,7 @@ def _meta_robots(html: str) -> str | None:
 
 def test_robots_txt_lets_search_engines_reach_the_public_pages_and_nothing_signed_in(client):
     text = client.get("/robots.txt").text
-    for path in PUBLIC + ["/stats"]:
+    for path in PUBLIC:
         assert f"Allow: {path}$" in text and f"Allow: {path}?lang=" in text
     for private in ("/me", "/enumerator/", "/supervisor/", "/helpdesk/", "/admin/", "/login"):
         assert f"Disallow: {private}\n" in text
@@ -38,7 +38,7 @@ def test_the_sitemap_lists_every_public_page_in_urdu_and_english_with_alternates
     tree = ET.fromstring(answer.data)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     locations = [url.findtext("s:loc", namespaces=ns) for url in tree.findall("s:url", ns)]
-    for path in PUBLIC + ["/stats"]:
+    for path in PUBLIC:
         assert f"http://localhost{path}" in locations
         assert f"http://localhost{path}?lang=en" in locations
     first = tree.find("s:url", ns)
