@@ -110,8 +110,22 @@ def _sha256_of(path: Path) -> str:
 
 
 def _first_line(data: bytes) -> str:
-    lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
-    return lines[-1].strip() if lines else ""
+    """The line of a tool's error output that says what went wrong."""
+    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or [""])[0]
+
+
+def _close(*processes) -> None:
+    for process in processes:
+        if process is None:
+            continue
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
 
 
 def _pump(source, sink, digest, counter: list[int], close_sink: bool = True) -> None:
@@ -154,13 +168,15 @@ def _encrypt_stream(settings: BackupSettings, source_argv: list[str] | None, sou
     feeder.join()
     age_err = age.stderr.read()
     age.wait()
+    producer_err = b""
     if producer is not None:
         producer_err = producer.stderr.read()
         producer.wait()
-        if producer.returncode:
-            raise BackupError(f"{Path(source_argv[0]).name} failed: {_first_line(producer_err)}")
     else:
         source.close()
+    _close(age, producer)
+    if producer is not None and producer.returncode:
+        raise BackupError(f"{Path(source_argv[0]).name} failed: {_first_line(producer_err)}")
     if age.returncode:
         raise BackupError(f"age could not encrypt: {_first_line(age_err)}")
     return {"sha256": sealed_digest.hexdigest(), "size": sealed_size[0],
@@ -444,6 +460,7 @@ def _decrypt_into(settings: BackupSettings, identity: list[str], backup: Backup,
     _pump(age.stdout, sink, digest, size, close_sink=False)
     age_err = age.stderr.read()
     age.wait()
+    _close(age)
     problem = None
     if age.returncode:
         message = _first_line(age_err)
@@ -477,17 +494,23 @@ def _restore_postgres(backup: Backup, url: URL, settings: BackupSettings, identi
     # One transaction: a failure anywhere leaves the new database empty, never half-restored.
     restore = subprocess.Popen([pg_restore, "--no-password", "--exit-on-error", "--single-transaction",
                                 "--no-owner", *args, "--dbname", url.database],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     errors: list[bytes] = []
     reader = threading.Thread(target=lambda: errors.append(restore.stderr.read()), daemon=True)
     reader.start()
-    _decrypt_into(settings, identity, backup, sink_proc=restore)
+    try:
+        _decrypt_into(settings, identity, backup, sink_proc=restore)
+    except BaseException:
+        reader.join()
+        _close(restore)
+        raise
     try:
         restore.stdin.close()
     except BrokenPipeError:
         pass
     restore.wait()
     reader.join()
+    _close(restore)
     if restore.returncode:
         raise BackupError(f"pg_restore failed: {_first_line(b''.join(errors))}")
 
