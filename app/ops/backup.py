@@ -287,7 +287,7 @@ def _dump_postgres(url: URL, settings: BackupSettings, out_path: Path) -> dict:
     try:
         with engine.connect() as connection:
             # One snapshot for the counts and the dump: the manifest describes exactly what was dumped.
-            connection.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             snapshot = connection.scalar(text("SELECT pg_export_snapshot()"))
             version_num = int(connection.scalar(text("SHOW server_version_num")))
             counts = row_counts(connection)
@@ -297,7 +297,7 @@ def _dump_postgres(url: URL, settings: BackupSettings, out_path: Path) -> dict:
             argv = [pg_dump, "--format=custom", "--no-password", f"--snapshot={snapshot}", *args,
                     "--dbname", url.database]
             sealed = _encrypt_stream(settings, argv, None, out_path, env=env)
-            connection.exec_driver_sql("COMMIT")
+            connection.rollback()  # read only: the snapshot was needed only while pg_dump ran
     finally:
         engine.dispose()
     return {"format": "pg_dump-custom", "server_version_num": version_num, "database": url.database,
