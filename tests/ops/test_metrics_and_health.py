@@ -152,3 +152,44 @@ def test_gunicorn_workers_counts_are_summed_in_multiprocess_mode(tmp_path):
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
                for family in text_string_to_metric_families(out) for s in family.samples}
     assert value(samples, "pser_http_requests_total", endpoint="public.healthz", method="GET", status="200") == 6
+
+
+@pytest.fixture
+def on_redis(app, monkeypatch):
+    """RQ on the Redis database of JOBS_TEST_REDIS_URL, on a queue of this test's own; skipped without Redis."""
+    import uuid
+
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("JOBS_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+    connection = Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError:
+        pytest.skip(f"no Redis at {url}")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", f"pser-metrics-test-{uuid.uuid4().hex[:10]}")
+    from app.jobs import runner_for
+
+    runner = runner_for(app)
+    yield runner
+    runner.queue().delete(delete_jobs=True)
+    connection.close()
+
+
+def test_a_job_waiting_for_a_worker_shows_in_the_rq_queue_and_the_table(app, client, metrics_on, on_redis):
+    from app.extensions import db as flask_db
+    from app.jobs import enqueue
+    from app.unit_of_work import unit_of_work
+
+    with app.app_context():
+        with unit_of_work(flask_db.session) as session:
+            enqueue(session, "complaints.escalate")  # no worker runs in this test: it waits on the queue
+    samples = scrape(client)
+    queue = app.config["JOBS_QUEUE"]
+    assert value(samples, "pser_rq_jobs", queue=queue, registry="queued") == 1
+    assert value(samples, "pser_rq_jobs", queue=queue, registry="failed") == 0
+    assert value(samples, "pser_background_jobs", state="queued") == 1
+    assert value(samples, "pser_dependency_up", dependency="redis") == 1
+    assert client.get("/readyz").get_json()["checks"]["redis"] == "ok"

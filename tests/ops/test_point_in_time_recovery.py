@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -16,15 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.scale.test_read_replica import HOST, PG_BINDIR, Cluster
+from tests.scale.test_read_replica import HOST, PG_BINDIR, Cluster, _free_port
 
 pytestmark = pytest.mark.replica
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
