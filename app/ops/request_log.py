@@ -17,8 +17,10 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
-# nginx's $request_id is 32 hex digits; anything unlike an id (spaces, quotes, a CNIC's dashes are fine but
-# the length bounds it) is replaced by our own.
+from ..log_privacy import redact
+
+# nginx's $request_id is 32 hex digits; anything unlike an id (spaces, quotes, too long) is replaced by our own,
+# and so is one shaped like a CNIC or a mobile number, which would otherwise reach every line unmasked.
 TRUSTED_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 ACCESS_LOGGER = "pser.request"
 _OURS = "_pser_handler"
@@ -98,7 +100,7 @@ def init_request_log(app: Flask) -> None:
     def start_request() -> None:
         g.request_started = time.perf_counter()
         offered = request.headers.get("X-Request-ID", "")
-        trusted = app.config.get("TRUST_REQUEST_ID") and TRUSTED_ID.match(offered)
+        trusted = app.config.get("TRUST_REQUEST_ID") and TRUSTED_ID.match(offered) and redact(offered) == offered
         g.request_id = offered if trusted else uuid.uuid4().hex
 
     # First of all before_request functions, so that a refusal by another still has an id and a start time.

@@ -64,6 +64,8 @@ def test_the_proxys_request_id_is_kept_only_when_trusted(app, client, monkeypatc
     assert client.get("/healthz", headers={"X-Request-ID": offered}).headers["X-Request-ID"] == offered
     forged = client.get("/healthz", headers={"X-Request-ID": 'x" injected {} line'}).headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", forged)  # not an id: replaced by our own
+    personal = client.get("/healthz", headers={"X-Request-ID": CNIC}).headers["X-Request-ID"]
+    assert personal != CNIC and re.fullmatch(r"[0-9a-f]{32}", personal)  # a CNIC never becomes the id
 
 
 def test_a_registration_and_a_server_error_log_no_personal_data(app, client, db, json_log, monkeypatch):
