@@ -39,14 +39,16 @@ def endpoint_label() -> str:
 
 
 def _record_pool(engine) -> None:
+    """size: connections the pool keeps; checked_out: in use now; idle: open and waiting; overflow: opened
+    beyond size (SQLAlchemy counts it negative while fewer than size are open: shown as 0)."""
     pool = engine.pool
-    for state, reader in (("size", "size"), ("checked_out", "checkedout"), ("overflow", "overflow")):
-        method = getattr(pool, reader, None)
-        if method is not None:
-            try:
-                POOL.labels(state).set(method())
-            except Exception:  # noqa: BLE001 - a pool without the figure (SQLite's) is left out
-                pass
+    try:
+        POOL.labels("size").set(pool.size())
+        POOL.labels("checked_out").set(pool.checkedout())
+        POOL.labels("idle").set(pool.checkedin())
+        POOL.labels("overflow").set(max(pool.overflow(), 0))
+    except AttributeError:  # a pool without these figures (NullPool, StaticPool) is left out
+        pass
 
 
 class ScrapeTimeCollector:
@@ -138,11 +140,14 @@ def gunicorn_child_exit(server, worker) -> None:
 
 
 def init_request_metrics(app: Flask) -> None:
+    from ..extensions import db
+
     @app.after_request
     def count_request(response):
         endpoint = endpoint_label()
         status = response.status_code
         REQUESTS.labels(endpoint, request.method, str(status)).inc()
+        _record_pool(db.engine)  # a few attribute reads: every worker's figure stays current
         RESPONSES_BY_CLASS.labels(f"{status // 100}xx").inc()
         started = g.get("request_started")  # set first thing by app.ops.request_log
         if started is not None:
