@@ -47,8 +47,8 @@ def _record_pool(engine) -> None:
         POOL.labels("checked_out").set(pool.checkedout())
         POOL.labels("idle").set(pool.checkedin())
         POOL.labels("overflow").set(max(pool.overflow(), 0))
-    except AttributeError:  # a pool without these figures (NullPool, StaticPool) is left out
-        pass
+    except (AttributeError, TypeError):  # a pool without these figures (NullPool, StaticPool, SQLite's
+        pass  # SingletonThreadPool) is left out
 
 
 class ScrapeTimeCollector:
