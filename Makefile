@@ -9,13 +9,14 @@ WORKERS ?= 2
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: install run serve test test-browser test-postgres test-replica test-deploy test-html bench bench-scale translations-update migrate seed seed-demo clean help
+.PHONY: install run serve test test-browser test-postgres test-replica test-deploy test-html test-restore bench bench-scale translations-update migrate seed seed-demo clean help
 
 help:
 	@echo "make run          install, migrate, seed, serve on http://$(HOST):$(PORT)"
 	@echo "make test         install if needed, run the suite without the browser journeys (SQLite, or TEST_DATABASE_URL)"
 	@echo "make test-postgres the suite on a fresh PostgreSQL database $(PG_TEST_DB) (dropped and re-created)"
 	@echo "make test-browser journeys in Debian's Chromium at 360 px (needs: apt-get install chromium)"
+	@echo "make test-restore the backup and restore drill on PostgreSQL (needs: apt-get install age)"
 	@echo "make test-replica dashboards on a real streaming replica (PostgreSQL server binaries, about 5 s)"
 	@echo "make test-deploy  nginx (deploy/nginx/pser.conf) over TLS in front of two gunicorns, on PostgreSQL $(PG_DEPLOY_DB)"
 	@echo "make test-html    every public page and a sample of signed-in ones through the Nu HTML checker (Java)"
@@ -72,6 +73,12 @@ PG_TEST_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_TEST_DB)
 test-postgres: install
 	psql -q "$(PG_ADMIN_URL)" -c "DROP DATABASE IF EXISTS $(PG_TEST_DB)" -c "CREATE DATABASE $(PG_TEST_DB)"
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+
+# The restore drill alone: seed, back up (age), drop, restore into a fresh database, compare every table.
+# On PostgreSQL with PG_TEST_URL's server (scratch databases of its own), as `make test-postgres` also runs it.
+test-restore: install
+	psql -q "$(PG_ADMIN_URL)" -c "DROP DATABASE IF EXISTS $(PG_TEST_DB)" -c "CREATE DATABASE $(PG_TEST_DB)"
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/ops/test_backup_restore.py
 
 test-browser: install
 	$(BIN)/pytest -m browser

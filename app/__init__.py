@@ -1,8 +1,6 @@
 """The PSER portal: the application factory."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -28,7 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
     settings.INSTANCE.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .ops.request_log import configure_logging
+
+    configure_logging(app.config["LOG_FORMAT"])  # JSON lines or text, each line with its request id
     from .log_privacy import install as mask_personal_data_in_logs
 
     mask_personal_data_in_logs()
@@ -125,6 +125,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_cli(app)
     init_jobs(app)
+    from .ops import init_ops
+
+    init_ops(app)  # request ids, JSON logs, /metrics, /readyz, `flask backup`
 
     x_for, x_proto, x_host = (app.config[f"PROXY_FIX_X_{name}"] for name in ("FOR", "PROTO", "HOST"))
     if x_for:

@@ -70,6 +70,19 @@ def from_environment() -> dict:
         "JOB_HEARTBEAT_SECONDS": _int("JOB_HEARTBEAT_SECONDS", 30),
         "JOB_LOST_AFTER_SECONDS": _int("JOB_LOST_AFTER_SECONDS", 60),
         "JOB_MAINTENANCE_SECONDS": _int("JOB_MAINTENANCE_SECONDS", 60),
+        # Operations (app.ops): logs as JSON lines or text; /metrics behind a bearer token (404 without one);
+        # a request id from the proxy's X-Request-ID trusted only behind the proxy (or when set explicitly).
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if env == "production" else "text").strip().lower(),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
+        "TRUST_REQUEST_ID": _bool("TRUST_REQUEST_ID", _int("PROXY_FIX_X_FOR", 0) > 0),
+        # Backups (`flask backup`): encrypted with age for BACKUP_RECIPIENT (public keys, or a file of them);
+        # only a restore needs the private key (BACKUP_IDENTITY_FILE), which need not live on this machine.
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", "").strip() or str(INSTANCE / "backups"),
+        "BACKUP_RECIPIENT": os.environ.get("BACKUP_RECIPIENT", "").strip(),
+        "BACKUP_IDENTITY_FILE": os.environ.get("BACKUP_IDENTITY_FILE", "").strip(),
+        "BACKUP_KEEP_DAILY": _int("BACKUP_KEEP_DAILY", 7),
+        "BACKUP_KEEP_WEEKLY": _int("BACKUP_KEEP_WEEKLY", 8),
+        "PG_BIN_DIR": os.environ.get("PG_BIN_DIR", "").strip(),  # default: the server's version under /usr/lib/postgresql
         "STATUS_LOOKUP_LIMIT": os.environ.get("STATUS_LOOKUP_LIMIT", "10 per minute"),
         "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "5 per minute;30 per hour"),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per minute;100 per hour"),

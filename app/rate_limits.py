@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
+from flask import current_app, g
 from limits import parse_many
 from limits.storage import MemoryStorage
 
@@ -30,6 +30,7 @@ def shared_limit(setting: str) -> Callable[[], str]:
     """The limit named by `setting`, as Flask-Limiter reads it at each request."""
 
     def limit() -> str:
+        g.rate_limit_name = setting  # a refusal is counted under this name (app.ops.metrics)
         value = current_app.config[setting]
         if counted_in_memory():
             return process_share(value, current_app.config["RATELIMIT_PROCESSES"])
