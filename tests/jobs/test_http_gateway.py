@@ -145,7 +145,7 @@ def test_production_takes_the_http_gateway_once_configured(monkeypatch):
     from app import create_app
 
     monkeypatch.setenv("PSER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-0123456789")
+    monkeypatch.setenv("SECRET_KEY", "k7Qx2-Vd9pLmZ3RtY8wNc4HbJf6Gs1Ua0Ek5Oi")
     monkeypatch.setenv("SMS_BACKEND", "http")
     monkeypatch.delenv("SMS_GATEWAY_URL", raising=False)
     with pytest.raises(RuntimeError, match="SMS_GATEWAY_URL"):
@@ -159,7 +159,7 @@ def test_production_with_inbound_sms_enabled_refuses_to_start_without_its_secret
     from app import create_app
 
     monkeypatch.setenv("PSER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-0123456789")
+    monkeypatch.setenv("SECRET_KEY", "k7Qx2-Vd9pLmZ3RtY8wNc4HbJf6Gs1Ua0Ek5Oi")
     monkeypatch.setenv("SMS_BACKEND", "outbox")
     monkeypatch.delenv("SMS_INBOUND_SECRET", raising=False)
     monkeypatch.delenv("SMS_INBOUND_ENABLED", raising=False)
