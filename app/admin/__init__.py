@@ -7,3 +7,4 @@ from . import routes  # noqa: E402,F401
 from . import programme_routes  # noqa: E402,F401
 from . import model_routes  # noqa: E402,F401  (/admin/models)
 from . import disaster_routes  # noqa: E402,F401  (/admin/disaster)
+from . import audit_routes  # noqa: E402,F401  (/admin/audit)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import account_routes, complaint_routes, routes  # noqa: E402,F401
+from . import account_routes, complaint_routes, my_data_routes, routes  # noqa: E402,F401
