@@ -1,20 +1,9 @@
-"""Helpers of the audit trail's tests: a second browser signed in as someone, and a clock set back."""
+"""Helpers of the audit trail's tests: a clock set back (a look "yesterday")."""
 from __future__ import annotations
 
 import dataclasses
 from contextlib import contextmanager
 from datetime import datetime
-
-from tests.conftest import PASSWORD, Browserish
-
-
-def signed_in(app, user) -> Browserish:
-    """Another browser, signed in as `user` through the login form."""
-    browser = Browserish(app.test_client())
-    browser.get("/login")
-    response = browser.post("/login", data={"cnic": user.cnic, "password": PASSWORD})
-    assert response.status_code == 302, response.data[:300]
-    return browser
 
 
 @contextmanager

@@ -34,6 +34,7 @@ MORE_ACTIONS = {
     "audit.export": _l("Audit log exported"),
     "mydata.read": _l("Citizen read their own data"),
     "backcheck.open": _l("Back-check opened"),
+    "household.list": _l("List of households read"),
     "household.approve": _l("Household approved"),
     "household.return": _l("Household returned for fixes"),
     "household.reject": _l("Household rejected"),

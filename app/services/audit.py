@@ -71,6 +71,18 @@ def record(
     return entry
 
 
+def record_list_read(session: Session, ctx: ServiceContext, households, *, actor: User, ip: str | None = None,
+                     action: str = "household.list", reason: str | None = None, detail: dict | None = None) -> AuditEntry:
+    """One page of a list of households shown to `actor`: one entry naming the households it showed, in the
+    district of the actor's area (the viewer's "area" filter); a list is not one household's read."""
+    from .area_tree import area_tree
+
+    district = area_tree(session, must_have=actor.area_id).district_of(actor.area_id) if actor.area_id else None
+    return record(session, ctx, action, actor_id=actor.id, actor_role=str(actor.role), ip=ip,
+                  outcome=str(len(households)), area_id=district, reason=reason,
+                  detail={"households": [h.id for h in households], **(detail or {})})
+
+
 def record_household_read(session: Session, ctx: ServiceContext, household, *, actor: User, reason: str | None,
                           ip: str | None = None, action: str = "household.view", detail: dict | None = None,
                           outcome: str | None = None) -> AuditEntry:

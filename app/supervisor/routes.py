@@ -83,6 +83,9 @@ def queue():
     enumerators = service.area_enumerators(db.session, current_user)
     arguments, params = _filters(tehsils, enumerators)
     page = service.review_queue(db.session, current_user, cursor=request.args.get("cursor") or None, **arguments)
+    if page.rows:  # the queue names heads: a read of a list, one entry a page
+        audit.record_list_read(db.session, service_context(), page.rows, actor=current_user, ip=request.remote_addr,
+                               reason=audit.REASON_REVIEW)
     codes = [] if wants_fragment() else service.flag_codes(db.session)
     return render_page("supervisor/queue.html", "queue", households=page.rows, page=page, params=params,
                        tehsils=tehsils, enumerators={e.id: e for e in enumerators}, codes=codes,

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.models import AuditEntry
 from app.models.base import utcnow
-from tests.audit_helpers import clock_at, signed_in
+from tests.audit_helpers import clock_at
+from tests.review_helpers import signed_in
 from tests.helpers import page_text, urdu
 
 
