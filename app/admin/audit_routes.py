@@ -7,7 +7,7 @@ import io
 import json
 from datetime import datetime, time, timedelta
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, request
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -133,7 +133,8 @@ def audit_csv():
         finally:
             session.close()
 
-    response = Response(stream_with_context(chunks()), mimetype="text/csv")
+    # No request context while streaming: the rows need none (their own session, the filter made above).
+    response = Response(chunks(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return response
 
