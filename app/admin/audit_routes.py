@@ -29,23 +29,12 @@ from . import bp
 from .audit_forms import AuditFilterForm, person_key
 from .routes import AUDIT_ACTIONS, outcome_label
 
-MORE_ACTIONS = {
-    "audit.view": _l("Audit log read"),
-    "audit.export": _l("Audit log exported"),
-    "mydata.read": _l("Citizen read their own data"),
-    "backcheck.open": _l("Back-check opened"),
-    "household.list": _l("List of households read"),
-    "household.approve": _l("Household approved"),
-    "household.return": _l("Household returned for fixes"),
-    "household.reject": _l("Household rejected"),
-    "household.reopen": _l("Household opened again"),
-}
 CSV_COLUMNS = ("id", "at", "action", "actor_id", "actor_role", "household_id", "area_id", "reason", "outcome",
                "cnic_masked", "ip_hash", "detail")
 
 
 def action_labels() -> dict:
-    return {**AUDIT_ACTIONS, **MORE_ACTIONS}
+    return AUDIT_ACTIONS
 
 
 def _form() -> AuditFilterForm:
