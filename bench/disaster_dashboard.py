@@ -124,6 +124,7 @@ def main() -> None:
     with app.app_context(), unit_of_work(db.session) as session:  # leave the copy as it was
         session.execute(delete(DisasterEvent).where(DisasterEvent.id == event_id))
         session.execute(delete(ReliefCount).where(ReliefCount.event_id == event_id))
+        session.execute(text("SET LOCAL pser.audit_maintenance = 'on'"))  # the log's trigger (README, Audit trail)
         session.execute(delete(AuditEntry).where(AuditEntry.action.in_(("disaster.create", "disaster.list",
                                                                           "relief.record"))))
 

@@ -59,6 +59,15 @@ AUDIT_ACTIONS = {
     "relief.record": _l("Relief delivered"),
     "sms.outbox": _l("SMS outbox read"),
     "sms.retry": _l("Failed SMS sent again"),
+    "audit.view": _l("Audit log read"),
+    "audit.export": _l("Audit log exported"),
+    "mydata.read": _l("Citizen read their own data"),
+    "backcheck.open": _l("Back-check opened"),
+    "household.list": _l("List of households read"),
+    "household.approve": _l("Household approved"),
+    "household.return": _l("Household returned for fixes"),
+    "household.reject": _l("Household rejected"),
+    "household.reopen": _l("Household opened again"),
 }
 
 AUDIT_OUTCOMES = {

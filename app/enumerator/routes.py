@@ -40,6 +40,9 @@ def home():
         audit.record(db.session, service_context(), "household.search", actor_id=current_user.id,
                      cnic=prefix if len(prefix) == 15 else None, ip=request.remote_addr, outcome=str(len(page.rows)),
                      detail={"households": [h.id for h in page.rows]})
+    elif page.rows:  # the plain list names heads and addresses: a read too, one entry a page
+        audit.record_list_read(db.session, service_context(), page.rows, actor=current_user, ip=request.remote_addr,
+                               reason=audit.REASON_SURVEY, detail={"state": state} if state else None)
     # The tabs' counts are outside the list block: not needed when htmx swaps only the list.
     counts = {} if wants_fragment() else households_by_status(db.session, current_user.area)
     # Scheduled households first: their own short list above the whole one on the first page of "All" (each

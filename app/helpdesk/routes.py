@@ -95,7 +95,8 @@ def _page(complaint: Complaint, status: int = 200, *, mobile_revealed: bool = Fa
 def complaint(complaint_id: int):
     item = _complaint(complaint_id)
     audit.record(db.session, service_context(), "complaint.view", actor_id=current_user.id, cnic=item.cnic,
-                 outcome=item.tracking_no)
+                 ip=request.remote_addr, outcome=item.tracking_no, area_id=item.district_id,
+                 reason=audit.complaint_reason(item.tracking_no))
     return _page(item)
 
 
@@ -105,7 +106,8 @@ def reveal_mobile(complaint_id: int):
     """The full number, for an agent about to call the citizen back; each reveal is in the audit log."""
     item = _complaint(complaint_id)
     audit.record(db.session, service_context(), "complaint.reveal_mobile", actor_id=current_user.id,
-                 cnic=item.cnic, outcome=item.tracking_no)
+                 cnic=item.cnic, ip=request.remote_addr, outcome=item.tracking_no, area_id=item.district_id,
+                 reason=audit.complaint_reason(item.tracking_no))
     return _page(item, mobile_revealed=True)
 
 

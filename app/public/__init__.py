@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import account_routes, change_request_routes, complaint_routes, routes, stats_routes  # noqa: E402,F401
+from . import account_routes, change_request_routes, complaint_routes, my_data_routes, routes, stats_routes  # noqa: E402,F401

@@ -163,8 +163,8 @@ def open_for_revisit(session: Session, ctx: ServiceContext, user: User, back_che
     back_check = session.get(BackCheck, back_check_id)
     if back_check is None or not may_revisit(user, back_check):
         return None
-    audit.record(session, ctx, "backcheck.open", actor_id=user.id, cnic=back_check.household.head_cnic, ip=ip,
-                 outcome=str(back_check.id))
+    audit.record_household_read(session, ctx, back_check.household, actor=user, reason=audit.REASON_BACK_CHECK,
+                                ip=ip, action="backcheck.open", outcome=str(back_check.id))
     return back_check
 
 

@@ -375,9 +375,9 @@ def escalate_overdue(session: Session, ctx: ServiceContext, now: datetime | None
             select(Complaint.id, at, literal("escalated"), User.full_name, false())
             .select_from(Complaint).outerjoin(User, User.id == Complaint.escalated_to_id).where(this_run)))
         session.execute(insert(AuditEntry).from_select(
-            ["at", "action", "cnic_hash", "cnic_masked", "outcome"],
+            ["at", "action", "cnic_hash", "cnic_masked", "outcome", "area_id"],
             select(at, literal("complaint.escalate"), _sql_keyed_hash(session, Complaint.cnic, ctx.hash_key),
-                   _sql_masked_cnic(Complaint.cnic), Complaint.tracking_no).where(this_run)))
+                   _sql_masked_cnic(Complaint.cnic), Complaint.tracking_no, Complaint.district_id).where(this_run)))
     closed = session.execute(
         update(Complaint)
         .where(Complaint.state == ComplaintState.RESOLVED, Complaint.resolved_at < now - REOPEN_WINDOW)
@@ -458,9 +458,11 @@ def look_up_citizen(session: Session, ctx: ServiceContext, cnic: str, *, reason:
     scope = staff_scope(session, actor, CITIZENS)
     in_scope = _covers_citizen(scope, user, household, about)
     found = user is not None or household is not None
-    audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, cnic=cnic, ip=ip,
+    shown = household if in_scope else None  # the household the agent is shown, with the reason they gave
+    audit.record(session, ctx, "helpdesk.lookup", actor_id=actor.id, actor_role=str(actor.role), cnic=cnic, ip=ip,
                  outcome=("found" if in_scope else "out_of_scope") if found else "not_found",
-                 detail={"reason": reason[:300]})
+                 detail={"reason": reason[:300]}, household_id=shown.id if shown else None,
+                 area_id=shown.district_id if shown else None, reason=reason)
     if not in_scope:
         return CitizenView(cnic=cnic, in_scope=False)
     return CitizenView(
@@ -491,7 +493,8 @@ def request_resurvey(session: Session, ctx: ServiceContext, complaint: Complaint
         household.area_id = complaint.district_id  # so the district's enumerators see it
     _event(session, complaint, "resurvey", actor, text=reason, public=True)
     audit.record(session, ctx, "complaint.resurvey", actor_id=actor.id, cnic=complaint.cnic,
-                 outcome=str(household.id))
+                 outcome=str(household.id), household_id=household.id, area_id=household.district_id,
+                 reason=audit.complaint_reason(complaint.tracking_no))
     return True
 
 

@@ -340,7 +340,7 @@ def record_relief(session: Session, ctx: ServiceContext, event: DisasterEvent, h
             .where(ReliefDelivery.event_id == event.id, ReliefDelivery.household_id.in_(missed))).tuples().all())
     for household_id in outcome.recorded:
         audit.record(session, ctx, "relief.record", actor_id=actor_id, cnic=found[household_id].head_cnic,
-                     outcome=str(household_id), detail={"event": event.id})
+                     outcome=str(household_id), detail={"event": event.id}, household_id=household_id)
     return outcome
 
 

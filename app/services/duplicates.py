@@ -289,8 +289,9 @@ def pair_view(session: Session, ctx: ServiceContext, user: User, pair_id: int) -
         return None
     view = PairView(pair, session.get(HouseholdMember, pair.member_a_id), session.get(HouseholdMember, pair.member_b_id),
                     session.get(Household, pair.household_a_id), session.get(Household, pair.household_b_id))
-    audit.record(session, ctx, "duplicates.view", actor_id=user.id, cnic=view.first_household.head_cnic,
-                 outcome=str(pair.id), detail={"households": [pair.household_a_id, pair.household_b_id]})
+    for household in {view.first_household, view.second_household} - {None}:  # both families' data is shown
+        audit.record_household_read(session, ctx, household, actor=user, reason=audit.REASON_DUPLICATE_CHECK,
+                                    detail={"page": "duplicate_pair", "pair": pair.id})
     return view
 
 

@@ -85,7 +85,8 @@ def start_household(session: Session, ctx: ServiceContext, enumerator: User, hea
     session.flush()
     session.add(HouseholdStatusChange(household_id=household.id, to_status=HouseholdStatus.DRAFT,
                                       actor_id=enumerator.id, reason="started at the door", at=ctx.now()))
-    audit.record(session, ctx, "household.start", actor_id=enumerator.id, cnic=head_cnic, outcome=str(household.id))
+    audit.record(session, ctx, "household.start", actor_id=enumerator.id, cnic=head_cnic, outcome=str(household.id),
+                 household_id=household.id, area_id=household.district_id)
     return household
 
 
@@ -145,7 +146,8 @@ def save_section(session: Session, ctx: ServiceContext, household: Household, se
         values["consent_at"] = ctx.now()
     if not _bump(session, ctx, household, expected_version, values, actor, section):
         return _conflict(session, household, fields, values)
-    audit.record(session, ctx, "household.save", actor_id=actor.id, cnic=household.head_cnic, outcome=section)
+    audit.record(session, ctx, "household.save", actor_id=actor.id, cnic=household.head_cnic, outcome=section,
+                 household_id=household.id, area_id=household.district_id)
     cross_checks.recheck(session, ctx, household)  # flags for the supervisor, never a reason to refuse a save
     return SaveResult(True, household=household)
 
@@ -170,7 +172,8 @@ def save_member(session: Session, ctx: ServiceContext, household: Household, mem
     for name in MEMBER_FIELDS:
         setattr(member, name, values.get(name))
     audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic,
-                 outcome="added" if member_id is None else "edited")
+                 outcome="added" if member_id is None else "edited", household_id=household.id,
+                 area_id=household.district_id)
     cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
 
@@ -185,7 +188,8 @@ def remove_member(session: Session, ctx: ServiceContext, household: Household, m
     if not _bump(session, ctx, household, expected_version, {}, actor, "members"):
         return _conflict(session, household, (), {})
     session.delete(member)
-    audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic, outcome="removed")
+    audit.record(session, ctx, "household.member", actor_id=actor.id, cnic=household.head_cnic, outcome="removed",
+                 household_id=household.id, area_id=household.district_id)
     cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
 
@@ -233,7 +237,8 @@ def submit(session: Session, ctx: ServiceContext, household: Household, *, expec
     household.submitted_at = ctx.now()  # the review queue's order: the oldest submission first
     household.resurvey_requested_at = household.resurvey_reason = None
     duplicates.record_candidates(session, ctx, household)  # open pairs for a supervisor; decided ones stay
-    audit.record(session, ctx, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number))
+    audit.record(session, ctx, "household.submit", actor_id=actor.id, cnic=household.head_cnic, outcome=str(number),
+                 household_id=household.id, area_id=household.district_id)
     cross_checks.recheck(session, ctx, household)
     return SaveResult(True, household=household)
 

@@ -82,7 +82,8 @@ def set_home_area(session: Session, ctx: ServiceContext, user: User, area) -> bo
     if household is None or household.status not in (HouseholdStatus.REGISTERED, HouseholdStatus.SCHEDULED):
         return False
     household.area_id = area.id
-    audit.record(session, ctx, "household.area", actor_id=user.id, cnic=user.cnic, outcome=area.code)
+    audit.record(session, ctx, "household.area", actor_id=user.id, cnic=user.cnic, outcome=area.code,
+                 household_id=household.id)
     from .schedules import schedule_new_registration
 
     schedule_new_registration(session, ctx, household)  # an area already scheduled: told now, once

@@ -171,7 +171,8 @@ def _decide(session: Session, ctx: ServiceContext, household: Household, target:
     session.add(HouseholdStatusChange(household_id=household.id, from_status=previous, to_status=target,
                                       actor_id=actor.id, reason=reason, at=now))
     audit.record(session, ctx, action, actor_id=actor.id, cnic=household.head_cnic, outcome=str(household.id),
-                 detail={"version": household.version})
+                 detail={"version": household.version}, household_id=household.id, area_id=household.district_id,
+                 reason=reason)
     _tell_household(session, ctx, household, target)
     return ReviewResult(True, household=household)
 

@@ -78,9 +78,9 @@ def _page(item: ChangeRequest, status: int = 200, *, notice=None, decline_form=N
 def _show(request_id: int):
     item = _request(request_id)
     # Reading a household's answers is a read of personal data: one audit entry per look, with the reason.
-    audit.record(db.session, service_context(), "household.view", actor_id=current_user.id,
-                 cnic=item.household.head_cnic, ip=request.remote_addr, outcome=str(item.household_id),
-                 detail={"page": "change_request", "request": item.id})
+    audit.record_household_read(db.session, service_context(), item.household, actor=current_user,
+                                reason=audit.REASON_CHANGE_REQUEST, ip=request.remote_addr,
+                                detail={"page": "change_request", "request": item.id})
     return _page(item)
 
 

@@ -83,6 +83,9 @@ def queue():
     enumerators = service.area_enumerators(db.session, current_user)
     arguments, params = _filters(tehsils, enumerators)
     page = service.review_queue(db.session, current_user, cursor=request.args.get("cursor") or None, **arguments)
+    if page.rows:  # the queue names heads: a read of a list, one entry a page
+        audit.record_list_read(db.session, service_context(), page.rows, actor=current_user, ip=request.remote_addr,
+                               reason=audit.REASON_REVIEW)
     codes = [] if wants_fragment() else service.flag_codes(db.session)
     return render_page("supervisor/queue.html", "queue", households=page.rows, page=page, params=params,
                        tehsils=tehsils, enumerators={e.id: e for e in enumerators}, codes=codes,
@@ -97,7 +100,8 @@ def _household(household_id: int) -> Household:
     household = db.session.get(Household, household_id)
     if household is None or not service.may_review(db.session, current_user, household):
         audit.record(db.session, service_context(), "household.denied", actor_id=current_user.id,
-                     cnic=household.head_cnic if household else None, outcome=str(household_id))
+                     cnic=household.head_cnic if household else None, outcome=str(household_id),
+                     household_id=household.id if household else None)
         abort(404)
     return household
 
@@ -134,8 +138,8 @@ def _page(household: Household, status: int = 200, *, notice: str | None = None,
 def household(household_id: int):
     item = _household(household_id)
     # Reading a household's answers is a read of personal data: one audit entry per look.
-    audit.record(db.session, service_context(), "household.view", actor_id=current_user.id, cnic=item.head_cnic,
-                 ip=request.remote_addr, outcome=str(item.id), detail={"page": "supervisor.review"})
+    audit.record_household_read(db.session, service_context(), item, actor=current_user, reason=audit.REASON_REVIEW,
+                                ip=request.remote_addr, detail={"page": "supervisor.review"})
     return _page(item)
 
 

@@ -44,12 +44,14 @@ def _household(household_id: int, *, page: str | None = None) -> Household:
     if household is None or not service.may_open(db.session, current_user, household):
         # Committed with the 404 answer (see app.unit_of_work).
         audit.record(db.session, service_context(), "household.denied", actor_id=current_user.id,
-                     cnic=household.head_cnic if household else None, outcome=str(household_id))
+                     cnic=household.head_cnic if household else None, outcome=str(household_id),
+                     household_id=household.id if household else None)
         abort(404)
     if page is not None and request.method == "GET":
-        audit.record(db.session, service_context(), "household.view", actor_id=current_user.id,
-                     cnic=household.head_cnic, ip=request.remote_addr, outcome=str(household.id),
-                     detail={"page": page})
+        # The enumerator's flow is the survey; an admin opening it states no reason; a citizen reads their own.
+        reason = audit.REASON_SURVEY if current_user.role == Role.ENUMERATOR else None
+        audit.record_household_read(db.session, service_context(), household, actor=current_user, reason=reason,
+                                    ip=request.remote_addr, detail={"page": page})
     return household
 
 

@@ -3,6 +3,8 @@ the area applies it, asks for a field visit or declines it, and the citizen foll
 /me/requests and by SMS in Urdu; every earlier revision of the household stays readable."""
 from __future__ import annotations
 
+import json
+
 import re
 from datetime import date, timedelta
 
@@ -177,6 +179,9 @@ def test_a_supervisor_asks_for_a_visit_then_declines_with_a_reason_the_citizen_r
     listing = page_text(me.get("/me/requests"))
     assert urdu(app, "Declined") in listing and "No damage was found." in listing
     assert len(sms_to(db, citizen.mobile)) == 3  # received, visit planned, declined
+    # What the registry holds about the household includes the request and why it was declined.
+    mine = json.loads(me.get("/me/data.json").get_data().decode("utf-8"))["change_requests"]
+    assert [(r["kind"], r["state"], r["reason"]) for r in mine] == [("disaster", "declined", "No damage was found.")]
 
 
 def test_another_districts_supervisor_gets_404_and_the_attempt_is_logged(app, db, family, ctx):

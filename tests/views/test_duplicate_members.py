@@ -63,8 +63,11 @@ def test_the_pair_side_by_side_masks_the_cnic_and_the_look_is_audited(app, clien
     assert "35202-*****43-1" in html and "9876543" not in html
     assert urdu(app, "Same person") in html and urdu(app, "Different people") in html
     db.expire_all()
-    [seen] = db.scalars(select(AuditEntry).where(AuditEntry.action == "duplicates.view")).all()
-    assert seen.actor_id == supervisor.id and seen.outcome == str(pair.id)
+    # One read of each household shown, with the reason the citizens read on /me/access.
+    seen = db.scalars(select(AuditEntry).where(AuditEntry.action == "household.view")).all()
+    assert {e.household_id for e in seen} == {pair.household_a_id, pair.household_b_id}
+    assert all(e.actor_id == supervisor.id and e.reason == "duplicate-check" and e.detail["pair"] == pair.id
+               for e in seen)
 
 
 def test_deciding_same_person_sticks_is_idempotent_and_leaves_the_list(app, client, login_as, db):
