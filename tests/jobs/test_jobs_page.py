@@ -28,7 +28,7 @@ def test_admin_sees_each_job_with_its_state_and_a_labelled_progress_bar(app, cli
     assert f'<progress id="job-progress-{running}" max="200" value="40">20%</progress>' in page
     assert "Complaint escalation" in page and "escalated: 3" in page and "closed: 1" in page
     assert "Failed" in page and "ConnectionError: gateway down" in page
-    assert 'hx-trigger="every 2s"' in page  # a job is running: the list keeps itself current
+    assert 'data-hx-trigger="every 2s"' in page  # a job is running: the list keeps itself current
 
 
 def test_the_list_alone_answers_htmx_and_stops_polling_once_every_job_is_over(app, client, login_as, db):

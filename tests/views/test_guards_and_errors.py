@@ -23,7 +23,7 @@ def test_a_forged_htmx_post_is_refused_into_the_message_area(app, client):
 
 def test_htmx_requests_carry_the_csrf_token_in_a_header(client):
     html = page_text(client.get("/status"))
-    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert 'data-hx-headers=\'{"X-CSRFToken": "' in html
     token = client.token
     response = client.client.post(
         "/status", data={"cnic": "35202-1000001-2"}, headers={"HX-Request": "true", "X-CSRFToken": token}
@@ -39,7 +39,7 @@ def test_pages_carry_a_strict_content_security_policy_and_friends(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     html = page_text(response)
-    assert "<script>" not in html and " hx-on" not in html and "js:" not in html
+    assert "<script>" not in html and "hx-on" not in html and "js:" not in html
     assert '"allowEval":false' in html
 
 
@@ -118,3 +118,14 @@ def test_production_refuses_to_start_with_a_development_or_unknown_sms_backend(m
         create_app()
     monkeypatch.setenv("SMS_BACKEND", "outbox")
     assert create_app().config["SMS_BACKEND"] == "outbox"
+
+
+def test_htmx_attributes_are_written_the_valid_html_way_in_every_template():
+    """htmx reads `hx-*` and `data-hx-*` alike; only the data- spelling is valid HTML (the Nu checker)."""
+    import re
+    from pathlib import Path
+
+    bare = re.compile(r"(?<![\w-])hx-[a-z-]+\s*=|'hx-[a-z-]+':")
+    offenders = [f"{path}: {match.group(0)}" for path in Path("templates").rglob("*.html")
+                 for match in bare.finditer(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -1,15 +1,12 @@
 """Every public page, and a sample of signed-in ones, in Urdu and in English, is valid HTML under the Nu HTML
 checker (vnu-jar from the npm registry, `make install`; run by Java). One checker run for all pages.
-
-PENDING RENAME: until htmx's attributes are written `data-hx-*` (the integrator renames them across the
-templates after the merges of issue 13), the checker's "Attribute “hx-…” not allowed" errors are filtered out,
-and only those. Remove HX_ATTRIBUTE_PENDING_RENAME (and its use) once the rename is in: from then on every
-error fails. Skipped without Java or vnu.jar, unless PSER_REQUIRE_HTML_CHECK=1 (`make test-html`, CI)."""
+htmx's attributes are written `data-hx-*` (htmx reads both spellings; only the data- one is valid HTML), so
+every error the checker reports fails. Skipped without Java or vnu.jar, unless PSER_REQUIRE_HTML_CHECK=1
+(`make test-html`, CI)."""
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,8 +19,6 @@ pytestmark = pytest.mark.html_check
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-# The only errors tolerated, and only until the data-hx rename (see the module's docstring).
-HX_ATTRIBUTE_PENDING_RENAME = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element “[a-z0-9]+” at this point\.$")
 PUBLIC = ["/", "/register", "/status", "/complaints/new", "/complaints/track", "/stats", "/login", "/password/forgot"]
 
 
@@ -37,8 +32,8 @@ def _checker() -> list[str]:
     pytest.skip("the Nu HTML checker needs java and node_modules/vnu-jar (make install)")
 
 
-def check_html(pages: dict[str, str], tmp_path: Path) -> tuple[list[str], list[str]]:
-    """(errors, tolerated hx-* errors) of the checker over `pages` ({name: html})."""
+def check_html(pages: dict[str, str], tmp_path: Path) -> list[str]:
+    """The checker's errors over `pages` ({name: html})."""
     command = _checker()
     files = {}
     for number, (name, html) in enumerate(pages.items()):
@@ -49,15 +44,15 @@ def check_html(pages: dict[str, str], tmp_path: Path) -> tuple[list[str], list[s
                                                                               for uri in files)],
                          capture_output=True, text=True, timeout=300)
     report = json.loads(run.stderr or run.stdout)
-    errors, tolerated = [], []
+    errors = []
     for message in report["messages"]:
         if message["type"] not in ("error", "non-document-error"):
             continue
         text = f"{files.get(message.get('url'), message.get('url'))}: {message['message']}"
         if message.get("extract"):
             text += f"  [{message['extract'].strip()}]"
-        (tolerated if HX_ATTRIBUTE_PENDING_RENAME.match(message["message"]) else errors).append(text)
-    return errors, tolerated
+        errors.append(text)
+    return errors
 
 
 def _page(client, path: str, pages: dict[str, str], label: str) -> None:
@@ -100,15 +95,16 @@ def test_public_and_signed_in_pages_are_valid_html(app, client, make_user, login
     login_as("helpdesk", area="Lahore")
     _page(client, "/helpdesk/", pages, "helpdesk")
 
-    errors, tolerated = check_html(pages, tmp_path)
-    assert not errors, f"{len(errors)} HTML errors (hx-* attributes aside):\n" + "\n".join(errors)
+    errors = check_html(pages, tmp_path)
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
     assert len(pages) >= 30
 
 
 def test_the_checker_catches_an_aria_label_on_a_plain_span(tmp_path):
     """The error issue 13 found in the questionnaire's section list: the check really fails on it."""
     page = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>'
-            '<p hx-get="/x">one <span aria-label="saved">✓</span></p></body></html>')
-    errors, tolerated = check_html({"sample": page}, tmp_path)
+            '<p data-hx-get="/x">one <span aria-label="saved">✓</span></p><p hx-get="/y">two</p></body></html>')
+    errors = check_html({"sample": page}, tmp_path)
     assert any("aria-label" in error for error in errors), errors
-    assert tolerated and all("hx-get" in message for message in tolerated)  # what the filter lets through
+    # htmx's attributes pass only in their data- spelling: a bare hx-get is an error like any other.
+    assert any("hx-get" in error for error in errors) and not any("data-hx-get" in error for error in errors)

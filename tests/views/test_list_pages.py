@@ -76,7 +76,7 @@ def test_a_page_of_households_swaps_only_the_list_for_htmx_and_keeps_the_state_t
     fragment = page_text(client.get(following, headers={"HX-Request": "true"}))
     assert fragment.strip().startswith('<div id="household-list"') and "<html" not in fragment
     assert len(_cnics(fragment)) == 10 and all(c < "35203-0005000" for c in _cnics(fragment))
-    assert 'hx-target="#household-list"' in html and 'hx-push-url="true"' in html
+    assert 'data-hx-target="#household-list"' in html and 'data-hx-push-url="true"' in html
 
 
 def test_the_cnic_search_is_a_prefix_range_paged_by_post_so_no_cnic_stands_in_a_url(client, login_as, db):

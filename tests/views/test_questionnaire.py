@@ -299,7 +299,7 @@ def test_consent_location_requires_a_tehsil_of_the_district(app, client, enumera
 def test_a_field_is_checked_as_the_enumerator_leaves_it_and_nothing_is_saved(app, client, enumerator, db):
     base = start_household(client)
     html, hidden = form_of(client, f"{base}/housing")
-    assert f'hx-post="{base}/housing/check"' in html and 'hx-select="#rooms-feedback"' in html
+    assert f'data-hx-post="{base}/housing/check"' in html and 'data-hx-select="#rooms-feedback"' in html
     response = client.client.post(f"{base}/housing/check", data={**hidden, "rooms": "۹۹"}, headers={"HX-Request": "true"})
     assert response.status_code == 422
     assert html_escape(urdu(app, "Enter a number from %(min)s to %(max)s.", min=1, max=50)) in page_text(response)

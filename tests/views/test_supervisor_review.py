@@ -317,7 +317,7 @@ def test_the_queue_answers_htmx_with_its_list_only(app, client, supervisor, db):
     submitted(db, 2)
     full = client.get("/supervisor/queue")
     part = client.get("/supervisor/queue", headers={"HX-Request": "true"}, query_string={"flags": "0"})
-    assert "<html" in page_text(full) and 'hx-get="/supervisor/queue"' in page_text(full)
+    assert "<html" in page_text(full) and 'data-hx-get="/supervisor/queue"' in page_text(full)
     assert "<html" not in page_text(part) and page_text(part).lstrip().startswith('<div id="queue"')
     assert len(queue_ids(page_text(part))) == 2
     assert "HX-Request" in full.headers.get("Vary", "") and "HX-Request" in part.headers.get("Vary", "")
