@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from zoneinfo import ZoneInfo
 from datetime import datetime, time, timedelta
 
 from flask import Response, current_app, request
@@ -49,7 +50,8 @@ def _form() -> AuditFilterForm:
 
 def _moment(day) -> datetime | None:
     """The start of a day in the display time zone, as an aware moment."""
-    return datetime.combine(day, time.min).replace(tzinfo=get_timezone()) if day else None
+    # A zoneinfo zone: attaching a pytz zone with replace() would give its local mean time (+04:28 in Karachi).
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(str(get_timezone()))) if day else None
 
 
 def _filter(form: AuditFilterForm) -> audit_trail.TrailFilter:

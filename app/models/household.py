@@ -102,7 +102,8 @@ class Household(db.Model):
         order_by="HouseholdMember.position, HouseholdMember.id", cascade="all, delete-orphan"
     )
     history: Mapped[list[HouseholdStatusChange]] = relationship(
-        back_populates="household", order_by="HouseholdStatusChange.at", cascade="all, delete-orphan"
+        back_populates="household", order_by="(HouseholdStatusChange.at, HouseholdStatusChange.id)",
+        cascade="all, delete-orphan"
     )
 
 

@@ -52,8 +52,10 @@ def test_an_admin_finds_who_looked_at_a_household_with_each_filter(app, client, 
     assert "lahore caller new" in recent and "lahore caller old" not in recent
 
     # every look at the log is itself in it, with its filter
-    views = db.scalars(select(AuditEntry).where(AuditEntry.action == "audit.view")).all()
+    views = db.scalars(select(AuditEntry).where(AuditEntry.action == "audit.view").order_by(AuditEntry.id)).all()
     assert len(views) == 5 and views[0].detail == {"filter": {"household_id": lahore.household_id}}
+    # a day starts at midnight in Pakistan (+05:00), not at Karachi's old local mean time
+    assert views[-1].detail["filter"]["since"] == f"{today}T00:00:00+05:00"
 
 
 def _has_code(db, code):
