@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import p95, timed  # noqa: E402
 URL = os.environ.get("BENCH_DATABASE_URL")
 if not URL or not URL.startswith("postgresql"):
     sys.exit("set BENCH_DATABASE_URL to your own PostgreSQL database (postgresql+psycopg://...)")
@@ -40,20 +41,6 @@ AUDIT_ROWS = int(os.environ.get("AUDIT_ROWS", 1_000_000))
 HOUSEHOLDS = 1_000_000
 ADMIN_CNIC, ADMIN_PASSWORD = "35202-5555551-7", "Lanterns-At-Shalimar-41"
 RUNS, RAW_RUNS = 40, 5
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm: the plan cache and the index pages
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, round(len(values) * 0.95) - 1)]
 
 
 def fill(app) -> float:

@@ -18,10 +18,10 @@ import os
 import re
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import p95, row, timed  # noqa: E402
 URL = os.environ.get("BENCH_DATABASE_URL")
 if not URL or not URL.startswith("postgresql"):
     sys.exit("set BENCH_DATABASE_URL to your own PostgreSQL copy (postgresql+psycopg://...)")
@@ -42,24 +42,6 @@ from app.unit_of_work import service_context, unit_of_work  # noqa: E402
 
 ADMIN_CNIC, ADMIN_PASSWORD = "35202-5555555-7", "Punjab-Demo-2026"
 RUNS, RAW_RUNS = 40, 7
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm: the area tree, the plan cache, the pages of the index
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, round(len(values) * 0.95) - 1)]
-
-
-def row(label: str, values: list[float], budget: str = "") -> str:
-    return f"| {label} | {statistics.median(values):.1f} | {p95(values):.1f} | {budget} |"
 
 
 def main() -> None:

@@ -19,11 +19,11 @@ import os
 import re
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.timing import p95, row, timed  # noqa: E402
 URL = os.environ.get("BENCH_DATABASE_URL")
 if not URL or not URL.startswith("postgresql"):
     sys.exit("set BENCH_DATABASE_URL to your own PostgreSQL copy (postgresql+psycopg://...)")
@@ -42,24 +42,6 @@ from app.services.public_stats import public_figures  # noqa: E402
 from app.unit_of_work import service_context  # noqa: E402
 
 RUNS, RAW_RUNS = 60, 5
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm: the area tree, the plan cache, the templates
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, round(len(values) * 0.95) - 1)]
-
-
-def row(label: str, values: list[float], budget: str = "") -> str:
-    return f"| {label} | {statistics.median(values):.1f} | {p95(values):.1f} | {budget} |"
 
 
 def static_twin(client, url: str, encoding: str) -> int:

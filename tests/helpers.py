@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from flask_babel import force_locale, gettext
 
@@ -77,3 +78,25 @@ def at_the_same_instant(actions, timeout: float = 120) -> list:
     finally:
         limiter.enabled = True
     return results
+
+
+@contextmanager
+def statements_issued(app):
+    """Every SQL statement the app's engine sends inside the block, as text (to show a page reads summaries,
+    never the registry)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)

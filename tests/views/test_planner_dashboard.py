@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db as _db
 from app.services.context import ServiceContext
 from app.services import disaster
 from tests.disaster_helpers import flood, scored_household
 from tests.factories import make_complaint, make_household
-from tests.helpers import page_text, urdu
+from tests.helpers import page_text, statements_issued, urdu
 
 REGISTRY = re.compile(r'\b(FROM|JOIN)\s+"?(households|household_members)"?\b', re.IGNORECASE)
 
@@ -46,18 +44,8 @@ def test_the_dashboard_shows_coverage_complaints_and_relief_with_tables(app, cli
 
 def test_the_dashboard_reads_summary_tables_only(app, client, login_as, registry):
     login_as("admin")
-    statements = []
-
-    def remember(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with statements_issued(app) as statements:
         response = client.get("/admin/")
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
     assert response.status_code == 200
     assert any("household_counts" in s for s in statements) and any("relief_counts" in s for s in statements)
     assert [s for s in statements if REGISTRY.search(s)] == []

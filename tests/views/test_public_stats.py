@@ -10,10 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.domain.disclosure import THRESHOLD, hierarchy_equations, recoverable, row_total_equations
-from app.extensions import db as _db
 from app.models.base import utcnow
 from app.models.scoring import ScoreCount
 from app.public.stats_routes import forget_public_stats
@@ -23,7 +21,7 @@ from app.services.context import ServiceContext
 from app.services.scoring import active_model, ensure_illustrative_model
 from tests.disaster_helpers import scored_household
 from tests.factories import make_complaint, make_household
-from tests.helpers import page_text, urdu
+from tests.helpers import page_text, statements_issued, urdu
 
 REGISTRY = re.compile(r'\b(FROM|JOIN)\s+"?(households|household_members)"?\b', re.IGNORECASE)
 TABLES = ("coverage", "score_bands", "programmes", "complaints", "resolve_times")
@@ -166,20 +164,10 @@ def test_downloads_carry_caching_headers_and_answer_304_when_unchanged(client, r
 
 
 def test_statistics_read_summary_tables_never_the_registry(app, client, registry):
-    statements = []
-
-    def remember(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with statements_issued(app) as statements:
         for url in ["/stats", "/stats.json", *(f"/stats/{t}.csv" for t in TABLES)]:
             forget_public_stats(app)
             assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
     for table in ("household_counts", "score_counts", "programme_counts", "complaint_counts",
                   "complaint_resolve_times"):
         assert any(table in s for s in statements)
